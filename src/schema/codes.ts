@@ -1,0 +1,58 @@
+/**
+ * Closed sets of codes shared by `stats()`, records and the wire format.
+ * Plain arrays (no zod) so the browser client can use them without pulling a schema library in;
+ * `schema/wire.ts` builds its enums from these same lists.
+ */
+
+/** Schema id of wire format v1 (contract). */
+export const BATCH_SCHEMA = 'shadowcast.batch/1';
+
+/** How one sampled call ended (contract). */
+export const OUTCOMES = [
+  'match',
+  'mismatch',
+  'live_error',
+  'shadow_error',
+  'both_error',
+  'shadow_timeout',
+  'shadow_aborted',
+  'compare_error',
+  'skipped',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Why a sampled call did not reach the shadow; such a call still makes a record with its live half. */
+export const RECORDED_SKIP_REASONS = ['concurrency', 'budget', 'circuit_open', 'save_data', 'closed'] as const;
+export type RecordedSkipReason = (typeof RECORDED_SKIP_REASONS)[number];
+
+/** Why a call was not sampled at all; counted in `stats().skipped` only, no record. */
+export const UNRECORDED_SKIP_REASONS = ['config_pending', 'config_stale'] as const;
+
+export const SKIP_REASONS = [...RECORDED_SKIP_REASONS, ...UNRECORDED_SKIP_REASONS] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** Why the SDK gave up on a record; counted in `stats().dropped` and sent in the next batch's `dropped`. */
+export const DROP_REASONS = [
+  'queue_full', // the in-memory buffer was full
+  'storage_full', // evicted (oldest first) to keep the store under its byte cap
+  'too_large', // one record is larger than a whole request may be
+  'rejected', // the collector refused it (400/422 or a per-record rejection)
+  'max_age', // still undelivered when it reached maxRecordAgeMs
+  'corrupt', // stored data could not be read back
+  'redact_error', // `redact` threw, so the record could not be stored safely
+  'serialize_error', // the record is not JSON (a BigInt, a cycle)
+  'store_error', // the store failed and the record could not be kept anywhere
+  'closed', // produced after `close()`
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** Rollout modes (contract). */
+export const MODES = ['shadow', 'promoted', 'canary', 'off'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** What `capture.input` may be (contract). */
+export const INPUT_CAPTURES = ['none', 'hash', 'full'] as const;
+export type InputCapture = (typeof INPUT_CAPTURES)[number];
+
+/** Sampling hash version carried in records and remote config (contract). */
+export const HASH_VERSION = 1;
