@@ -71,6 +71,8 @@ export interface UploadOptions {
   maxQueueRecords?: number;
   /** Bytes kept in the store; the oldest batches are evicted first. @default 5 MiB */
   maxStorageBytes?: number;
+  /** Records still undelivered this long after they were made are given up (counted as `max_age`). @default 7 days */
+  maxRecordAgeMs?: number;
 }
 
 /** Remote control of sampling, mode and budgets (see README "Remote config"). */

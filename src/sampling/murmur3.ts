@@ -18,20 +18,16 @@ export function murmur3(bytes: Uint8Array, seed = 0): number {
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
 
-  let k = 0;
-  switch (bytes.length & 3) {
-    case 3:
-      k ^= bytes[blocks + 2]! << 16;
-    // falls through (tail bytes, as in the reference)
-    case 2:
-      k ^= bytes[blocks + 1]! << 8;
-    // falls through (tail bytes, as in the reference)
-    case 1:
-      k ^= bytes[blocks]!;
-      k = Math.imul(k, c1);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, c2);
-      h ^= k;
+  // The 1–3 tail bytes, little-endian, mixed like a block but without the h rotation.
+  const tail = bytes.length & 3;
+  if (tail > 0) {
+    let k = bytes[blocks]!;
+    if (tail > 1) k |= bytes[blocks + 1]! << 8;
+    if (tail > 2) k |= bytes[blocks + 2]! << 16;
+    k = Math.imul(k, c1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, c2);
+    h ^= k;
   }
 
   h ^= bytes.length;

@@ -54,5 +54,11 @@ export type Mode = (typeof MODES)[number];
 export const INPUT_CAPTURES = ['none', 'hash', 'full'] as const;
 export type InputCapture = (typeof INPUT_CAPTURES)[number];
 
+/** `experiment` and `salt`: no `:` so the sampling message stays unambiguous (contract). */
+export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The 64-bit key digest in records: 16 lowercase hex digits. */
+export const KEY_DIGEST_PATTERN = /^[0-9a-f]{16}$/;
+
 /** Sampling hash version carried in records and remote config (contract). */
 export const HASH_VERSION = 1;

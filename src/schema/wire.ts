@@ -8,15 +8,12 @@ import {
   BATCH_SCHEMA,
   DROP_REASONS,
   HASH_VERSION,
+  KEY_DIGEST_PATTERN,
   MODES,
+  NAME_PATTERN,
   OUTCOMES,
   RECORDED_SKIP_REASONS,
 } from './codes';
-
-/** `experiment` and `salt`: no `:` so the sampling message stays unambiguous (contract). */
-export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-/** The 64-bit key digest: 16 lowercase hex digits. */
-export const KEY_DIGEST_PATTERN = /^[0-9a-f]{16}$/;
 
 const nonNegative = z.number().check(z.gte(0));
 const nonNegativeInt = z.number().check(z.int(), z.gte(0));
