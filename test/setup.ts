@@ -28,7 +28,7 @@ function guardedLookup(original: Lookup | undefined): Lookup {
 
 const originalConnect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
 
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
   let list = args;
   if (Array.isArray(args[0])) list = args[0] as unknown[]; // Node's own normalized [options, callback] form
   let options = list[0];

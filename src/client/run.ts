@@ -73,6 +73,7 @@ export function createEngine(deps: EngineDeps) {
     if (!plan.sampled) return invoke(serve, 'live', undefined, {}, settings) as Promise<T>;
 
     deps.stats.counters.sampled++;
+    if (plan.skip) deps.stats.skip(plan.skip);
     const startedAt = deps.now();
     const liveMeta: CallMeta = {};
     const liveStart = performance.now();
@@ -88,12 +89,11 @@ export function createEngine(deps: EngineDeps) {
       slots++;
       const shadowFn = plan.noise ? serve : plan.served === 'candidate' ? call.baseline : call.candidate;
       const start = () => runShadow(shadowFn, plan.settings);
-      // parallel: next microtask, so the caller has its promise before any shadow work runs.
-      // after-live: a fresh task after the live call settled, so the caller's continuation runs first.
-      shadowSettled =
-        deps.dispatch === 'parallel'
-          ? Promise.resolve().then(start)
-          : liveSettled.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(start);
+      // parallel: a microtask later, so the caller holds its promise before any shadow work runs.
+      // after-live: liveSettled resolves inside our reaction to the live promise, so its own reaction
+      // is queued behind the caller's: the caller's continuation runs first, then the shadow starts.
+      // No timers here, so fake timers in users' tests never stall a shadow (or flush()).
+      shadowSettled = (deps.dispatch === 'parallel' ? Promise.resolve() : liveSettled).then(start);
     }
 
     const done = Promise.all([liveSettled, shadowSettled])
@@ -173,7 +173,6 @@ export function createEngine(deps: EngineDeps) {
     deps.stats.outcome(outcome);
     if (outcome === 'match') deps.stats.counters.agreed++;
     if (outcome === 'mismatch') deps.stats.counters.disagreed++;
-    if (plan.skip) deps.stats.skip(plan.skip);
 
     deps.record({
       plan,

@@ -18,7 +18,9 @@ export interface EndpointOptions {
 }
 
 /** The shadow (new) model's endpoint. Its settings stay with that endpoint whichever role it plays. */
-export interface ShadowEndpointOptions extends Omit<EndpointOptions, 'timeoutMs'> {
+export interface ShadowEndpointOptions extends Omit<EndpointOptions, 'timeoutMs' | 'url'> {
+  /** The new model's URL. Required for `predict` unless a remote config document supplies `shadowUrl`. */
+  url?: string;
   /**
    * The shadow call is abandoned after this long and recorded as `shadow_timeout`.
    * @default 3000

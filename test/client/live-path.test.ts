@@ -208,3 +208,15 @@ describe('predict() live path', () => {
     await expect(c.predict({})).rejects.toMatchObject({ name: 'ConfigError', option: 'live' });
   });
 });
+
+describe('after-live dispatch order', () => {
+  it("runs the caller's continuation before the shadow starts", async () => {
+    const { client: c } = client();
+    const order: string[] = [];
+    await c
+      .run({ live: async () => 1, shadow: () => (order.push('shadow started'), 1) })
+      .then(() => order.push('caller continued'));
+    await c.flush();
+    expect(order).toEqual(['caller continued', 'shadow started']);
+  });
+});

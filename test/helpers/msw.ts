@@ -1,10 +1,10 @@
-/** msw for unit-level HTTP: any request without a handler fails the test (nothing leaks to a network). */
+/** msw for unit-level HTTP: any request without a handler fails the test (msw 3 calls the option onUnhandledFrame). */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export function useMsw() {
   const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
   return server;
