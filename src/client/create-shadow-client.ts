@@ -70,16 +70,11 @@ export function createShadowClient<Input = unknown, Output = unknown>(
     dispatch: resolved.dispatch,
     record,
     now: resolved.now,
-    isClosed,
     report: resolved.onError,
   });
 
-  /** Settles every sampled call, then flushes, all within `flushTimeoutMs`; never rejects. */
-  async function settleAndFlush(): Promise<FlushResult> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = safeUnref(setTimeout(() => resolve('timeout'), resolved.flushTimeoutMs));
-    });
+  /** Settles every sampled call, then flushes, within `timeoutMs`; never rejects. */
+  async function settleAndFlush(timeoutMs = resolved.flushTimeoutMs): Promise<FlushResult> {
     const work = engine
       .idle()
       .then(() => uploader.flush())
@@ -87,10 +82,22 @@ export function createShadowClient<Input = unknown, Output = unknown>(
         resolved.onError(new ShadowcastError('upload', 'flush() failed unexpectedly.', { cause: error }));
         return { pending: uploader.queued() };
       });
-    const result = await Promise.race([work, deadline]);
-    clearTimeout(timer);
-    if (result === 'timeout') return { ok: false, pending: uploader.queued() + engine.inFlight() };
+    const result = await within(work, timeoutMs);
+    if (result === TIMED_OUT) return { ok: false, pending: uploader.queued() + engine.inFlight() };
     return { ok: result.pending === 0, pending: result.pending };
+  }
+
+  /**
+   * Half the flush budget goes to letting in-flight shadows finish (most end within their own timeout);
+   * whatever still runs then is aborted and recorded as shadow_aborted; the rest ships the records.
+   */
+  async function shutDown(): Promise<FlushResult> {
+    control.close();
+    const half = resolved.flushTimeoutMs / 2;
+    if ((await within(engine.idle(), half)) === TIMED_OUT) engine.stop('The shadowcast client closed');
+    const result = await settleAndFlush(half);
+    uploader.close();
+    return result;
   }
 
   return {
@@ -131,16 +138,10 @@ export function createShadowClient<Input = unknown, Output = unknown>(
       });
     },
 
-    flush: settleAndFlush,
+    flush: () => settleAndFlush(),
 
     close() {
-      closing ??= (async () => {
-        control.close();
-        engine.abortRunning('The shadowcast client closed');
-        const result = await settleAndFlush();
-        await uploader.close();
-        return result;
-      })();
+      closing ??= shutDown();
       return closing;
     },
 
@@ -151,6 +152,21 @@ export function createShadowClient<Input = unknown, Output = unknown>(
       control.setMode(mode as Mode | undefined);
     },
   };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never holds a Node process open. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = safeUnref(setTimeout(() => resolve(TIMED_OUT), ms));
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 let never: AbortSignal | undefined;

@@ -47,7 +47,6 @@ export interface EngineDeps {
   dispatch: 'after-live' | 'parallel';
   record: (call: FinishedCall) => void;
   now: () => number;
-  isClosed: () => boolean;
   report: (error: ShadowcastError) => void;
 }
 
@@ -58,6 +57,8 @@ export function createEngine(deps: EngineDeps) {
   let slots = 0;
   const running = new Set<AbortController>();
   const pending = new Set<Promise<void>>();
+  /** Set by stop(): a shadow decided earlier but starting now is aborted at once. */
+  let stopped = false;
 
   function execute<T>(call: EngineCall): Promise<T> {
     deps.stats.counters.predictions++;
@@ -128,8 +129,8 @@ export function createEngine(deps: EngineDeps) {
       );
       controller.signal.addEventListener('abort', onAbort, { once: true });
       running.add(controller);
-      if (deps.isClosed()) {
-        controller.abort(new DOMException('The client closed', 'AbortError'));
+      if (stopped) {
+        controller.abort(new DOMException('The client stopped', 'AbortError'));
         return;
       }
       invoke(fn, 'shadow', controller.signal, meta, settings).then(
@@ -193,8 +194,13 @@ export function createEngine(deps: EngineDeps) {
     execute,
     /** Shadow slots in use (decided or running). */
     inFlight: () => slots,
-    /** Aborts running shadows (page hidden, client closing); their records are still written. */
+    /** Aborts running shadows (the page was hidden); their records are still written. */
     abortRunning(reason: string) {
+      for (const controller of running) controller.abort(new DOMException(reason, 'AbortError'));
+    },
+    /** Aborts running shadows and every one that would start later (the client is shutting down). */
+    stop(reason: string) {
+      stopped = true;
       for (const controller of running) controller.abort(new DOMException(reason, 'AbortError'));
     },
     /** Resolves when every sampled call seen so far has been recorded. */

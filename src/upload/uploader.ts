@@ -44,7 +44,8 @@ export interface FlushOutcome {
 export interface Uploader {
   enqueue(json: string, bytes: number): void;
   flush(): Promise<FlushOutcome>;
-  close(): Promise<FlushOutcome>;
+  /** Stops timers; anything enqueued afterwards is dropped as `closed`. Flush first: this does not send. */
+  close(): void;
   queued(): number;
   storageKind(): string;
 }
@@ -316,12 +317,11 @@ export function createUploader(deps: UploaderDeps): Uploader {
   return {
     enqueue,
     flush,
-    async close() {
-      const outcome = await flush();
+    close() {
       closed = true;
       if (sealTimer !== undefined) clearTimeout(sealTimer);
       if (retryTimer !== undefined) clearTimeout(retryTimer);
-      return outcome;
+      retryTimer = undefined;
     },
     queued() {
       let count = open?.records.length ?? 0;

@@ -94,12 +94,21 @@ describe('outcomes', () => {
     expect(client.stats().shadowTimeouts).toBe(1);
   });
 
-  it('shadow_aborted: the client closes while the shadow is in flight, and the record is still written', async () => {
+  it('shadow_aborted: close() lets in-flight shadows finish for half its budget, then aborts and still records them', async () => {
+    vi.useFakeTimers();
     const storage = memoryStore();
-    const c = createShadowClient({ experiment: 'outcomes', sampleRate: 1, storage, dispatch: 'parallel' });
-    await c.run({ live: async () => 1, shadow: () => new Promise(() => {}) });
-    await c.close();
-    expect((await storedRecords(storage))[0]).toMatchObject({ outcome: 'shadow_aborted', shadow: { ok: false, error: 'aborted' } });
+    const c = createShadowClient({ experiment: 'outcomes', sampleRate: 1, storage, flushTimeoutMs: 1000, shadow: { timeoutMs: 60_000 } });
+    let finished = false;
+    await c.run({ live: async () => 1, shadow: () => new Promise((resolve) => setTimeout(() => ((finished = true), resolve(1)), 400)) });
+    await c.run({ live: async () => 2, shadow: () => new Promise(() => {}) });
+    const closed = c.close();
+    await vi.advanceTimersByTimeAsync(500);
+    await closed;
+    expect(finished).toBe(true);
+    const outcomes = (await storedRecords(storage)).map((record) => record.outcome);
+    expect(outcomes.sort()).toEqual(['match', 'shadow_aborted']);
+    const aborted = (await storedRecords(storage)).find((record) => record.outcome === 'shadow_aborted');
+    expect(aborted).toMatchObject({ live: { ok: true, output: 2 }, shadow: { ok: false, error: 'aborted' } });
   });
 
   it('compare_error: the comparator throws, never the caller', async () => {
