@@ -7,6 +7,7 @@ import type { Comparator } from '../compare/types';
 import { ShadowcastError } from '../errors';
 import type { Outcome } from '../schema/codes';
 import type { FinishedCall, SideResult } from '../record/recorder';
+import { inNextTask } from '../utils/next-task';
 import { safeUnref } from '../utils/safe-unref';
 import type { CircuitBreaker } from './budgets';
 import type { Settings } from './control';
@@ -88,13 +89,14 @@ export function createEngine(deps: EngineDeps) {
     let shadowSettled: Promise<SideResult | undefined> = Promise.resolve(undefined);
     if (!plan.skip) {
       slots++;
+      deps.stats.counters.shadowed++;
       const shadowFn = plan.noise ? serve : plan.served === 'candidate' ? call.baseline : call.candidate;
       const start = () => runShadow(shadowFn, plan.settings);
-      // parallel: a microtask later, so the caller holds its promise before any shadow work runs.
-      // after-live: liveSettled resolves inside our reaction to the live promise, so its own reaction
-      // is queued behind the caller's: the caller's continuation runs first, then the shadow starts.
-      // No timers here, so fake timers in users' tests never stall a shadow (or flush()).
-      shadowSettled = (deps.dispatch === 'parallel' ? Promise.resolve() : liveSettled).then(start);
+      // The shadow starts in a fresh task: after the caller's continuation and after the live request
+      // is dispatched (parallel), or after the live call settled (after-live). Never a timer, so fake
+      // timers in users' tests never stall a shadow (or flush()).
+      const startInNextTask = () => new Promise<SideResult>((resolve) => inNextTask(() => resolve(start())));
+      shadowSettled = deps.dispatch === 'parallel' ? startInNextTask() : liveSettled.then(startInNextTask);
     }
 
     const done = Promise.all([liveSettled, shadowSettled])
@@ -109,7 +111,6 @@ export function createEngine(deps: EngineDeps) {
     const controller = new AbortController();
     const meta: CallMeta = {};
     const started = performance.now();
-    deps.stats.counters.shadowed++;
     return new Promise<SideResult>((resolve) => {
       let settled = false;
       const settle = (result: Omit<SideResult, 'latencyMs'>) => {

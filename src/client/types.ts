@@ -207,7 +207,7 @@ export interface Stats {
   predictions: number;
   /** Calls chosen by sampling (each ends in exactly one outcome). */
   sampled: number;
-  /** Shadow calls started. */
+  /** Calls sent (or about to be sent) to the shadow: sampled and not held back by a budget. */
   shadowed: number;
   shadowErrors: number;
   shadowTimeouts: number;

@@ -93,7 +93,7 @@ describe('circuit breaker', () => {
   });
 
   it('can be disabled', async () => {
-    const { client } = setup({ circuitBreaker: false });
+    const { client } = setup({ circuitBreaker: false, maxConcurrentShadows: 100 });
     for (let i = 0; i < 20; i++) await client.run({ live: () => 1, shadow: () => Promise.reject(new Error('x')) });
     await client.flush();
     expect(client.stats()).toMatchObject({ circuit: 'closed', shadowErrors: 20, skipped: {} });
