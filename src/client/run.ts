@@ -9,6 +9,7 @@ import type { Outcome } from '../schema/codes';
 import type { FinishedCall, SideResult } from '../record/recorder';
 import { inNextTask } from '../utils/next-task';
 import { safeUnref } from '../utils/safe-unref';
+import { snapshot } from './snapshot';
 import type { CircuitBreaker } from './budgets';
 import type { Settings } from './control';
 import type { Plan } from './decide';
@@ -229,16 +230,6 @@ function invoke(fn: ModelInvoker, ...args: Parameters<ModelInvoker>): Promise<un
     return Promise.resolve(fn(...args));
   } catch (error) {
     return Promise.reject(error);
-  }
-}
-
-/** A structured clone of the live value, so a caller mutating its result cannot fake a mismatch. */
-function snapshot(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  try {
-    return structuredClone(value);
-  } catch {
-    return value; // not cloneable (holds functions): compare the value itself
   }
 }
 

@@ -7,15 +7,15 @@
  * is the backup that fake timers in users' tests can advance. Whichever comes first drains the queue.
  * One channel, created on first use (nothing at import time).
  */
-import { safeUnref } from './safe-unref';
-
 let channel: MessageChannel | undefined;
 let queue: (() => void)[] = [];
 
 export function inNextTask(callback: () => void): void {
   queue.push(callback);
   if (queue.length > 1) return; // a drain is already posted
-  safeUnref(setTimeout(drain, 0));
+  // Deliberately not unref'd: with the channel unref'd, this keeps a script alive until the shadow starts
+  // (otherwise `await client.flush()` at the end of a script could leave Node with nothing to wait on).
+  setTimeout(drain, 0);
   if (typeof MessageChannel === 'undefined') return;
   channel ??= openChannel();
   channel.port1.postMessage(null);

@@ -135,3 +135,16 @@ describe('sampling through the client', () => {
     expect(await sampledKeys(1, keys.slice(0, 500))).toHaveLength(500);
   });
 });
+
+describe('murmur3Utf8', () => {
+  it('hashes a string exactly as murmur3 over its TextEncoder bytes, for any string and seed', async () => {
+    const { murmur3Utf8 } = await import('../../src/sampling/murmur3');
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (text, seed) => {
+        expect(murmur3Utf8(text, seed)).toBe(murmur3(encoder.encode(text), seed));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
