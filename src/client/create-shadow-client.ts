@@ -11,6 +11,7 @@ import { createUploader } from '../upload/uploader';
 import { randomHex } from '../utils/ids';
 import { safeUnref } from '../utils/safe-unref';
 import { createCircuitBreaker, createRateBudget } from './budgets';
+import { createRemoteControl } from '../config/remote-control';
 import { createStaticControl } from './control';
 import { createDecider } from './decide';
 import { createHttpCall } from './predict';
@@ -38,7 +39,7 @@ export function createShadowClient<Input = unknown, Output = unknown>(
   const session = randomHex(8);
   const stats = createStats();
   const breaker = createCircuitBreaker(resolved.circuitBreaker, resolved.now);
-  const control = createStaticControl(resolved);
+  const control = resolved.remoteConfig ? createRemoteControl(resolved) : createStaticControl(resolved);
   let closing: Promise<FlushResult> | undefined;
   const isClosed = () => closing !== undefined;
 
@@ -151,6 +152,17 @@ export function createShadowClient<Input = unknown, Output = unknown>(
       }
       control.setMode(mode as Mode | undefined);
     },
+
+    config: () => control.state(),
+
+    onConfigChange(listener) {
+      if (typeof listener !== 'function') {
+        throw new ConfigError('onConfigChange', `onConfigChange(listener): listener must be a function, received ${typeof listener}.`);
+      }
+      return control.subscribe(listener);
+    },
+
+    refreshConfig: () => control.refresh(),
   };
 }
 
