@@ -39,6 +39,7 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
   let lastRejection: string | undefined; // identical rejected documents are reported once
   let reuseReported: string | undefined;
   let closed = false;
+  let pollsStarted = 0;
 
   const interval = () => active?.document.pollIntervalMs ?? remote.pollIntervalMs;
   const report = (error: ShadowcastError) => sink.report(error);
@@ -69,6 +70,7 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
     if (closed) return Promise.resolve();
     clearTimeout(timer);
     inFlight?.controller.abort(new DOMException('A newer config poll started', 'AbortError'));
+    pollsStarted++;
     const controller = new AbortController();
     const done = fetchConfig({ url: remote.url, etag: active?.etag, fetch: options.fetch, signal: controller.signal, timeoutMs: CONFIG_FETCH_TIMEOUT_MS, maxBytes: MAX_DOCUMENT_BYTES, now: options.now })
       .then((outcome) => {
@@ -160,7 +162,6 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
     },
   });
 
-  let startDone = false;
   const starting = (async () => {
     const loaded = await loadLastKnownGood(options.storage, options.experiment, remote.url, { ...context, source: 'the stored copy' });
     if (closed) return;
@@ -180,18 +181,15 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
     .catch((error: unknown) => {
       report(new RemoteConfigError('store_error', 'Starting remote config failed unexpectedly; polling anyway.', { cause: error }));
       void poll();
-    })
-    .finally(() => {
-      startDone = true;
     });
 
   const handleOut: RemoteConfigHandle = {
     async refresh() {
-      const firstPollPending = !startDone;
+      const before = pollsStarted;
       await starting;
       if (closed || options.now() < notBefore) return;
-      // The first poll started after this call: it is the fresh poll asked for.
-      if (firstPollPending && inFlight) return inFlight.done;
+      // A poll that started after this call (the first one, at start) is the fresh poll asked for.
+      if (pollsStarted > before && inFlight) return inFlight.done;
       return poll();
     },
     close() {

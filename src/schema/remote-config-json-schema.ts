@@ -9,9 +9,6 @@ import * as z from 'zod/mini';
 import { HASH_VERSION, MODES } from './codes';
 import { RemoteConfigSchema } from './remote-config';
 
-/** Where the committed copy lives in the repository and the package. */
-export const REMOTE_CONFIG_SCHEMA_ID = 'https://shadowcast.dev/schema/remote-config.schema.json';
-
 type JsonObject = Record<string, unknown>;
 
 /** The JSON Schema of the remote-config document; `schema/remote-config.schema.json` is this, written by `npm run schema`. */
@@ -48,7 +45,6 @@ export function remoteConfigJsonSchema(): JsonObject {
 
   return {
     $schema: schema.$schema,
-    $id: REMOTE_CONFIG_SCHEMA_ID,
     title: 'shadowcast remote config',
     description: 'Dials sampling, kills, promotes or rolls back shadow experiments without a release. See the README, "Remote config".',
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),

@@ -102,6 +102,10 @@ export function createFakeRollout(initial?: unknown) {
     script(...answers: ConfigAnswer[]) {
       script.push(...answers);
     },
+    /** Drops the answers not yet given: the server serves the document again. */
+    recover() {
+      script.length = 0;
+    },
     /** Resolves at the next config request. */
     nextConfigRequest: () => new Promise<void>((resolve) => waiters.push(resolve)),
     shadowCalls: () => modelCalls.filter((call) => call.role === 'shadow'),
