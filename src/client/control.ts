@@ -25,7 +25,8 @@ export interface Control {
   subscribe(listener: (state: ConfigState) => void): () => void;
   /** Polls the remote config now; resolves with the state afterwards and never rejects. */
   refresh(): Promise<ConfigState>;
-  close(): void;
+  /** Stops at once; resolves when state being persisted (the last known good config) is written. */
+  close(): Promise<void>;
 }
 
 /** Combines a local pin with the document's mode: the pin wins, except that `off` from either side wins. */
@@ -140,6 +141,8 @@ export function createStaticControl(options: ResolvedOptions): Control {
     state,
     subscribe: view.subscribe,
     refresh: async () => state(),
-    close: view.clear,
+    async close() {
+      view.clear();
+    },
   };
 }

@@ -93,11 +93,13 @@ export function createShadowClient<Input = unknown, Output = unknown>(
    * whatever still runs then is aborted and recorded as shadow_aborted; the rest ships the records.
    */
   async function shutDown(): Promise<FlushResult> {
-    control.close();
+    const deadline = resolved.now() + resolved.flushTimeoutMs;
+    const controlClosed = control.close(); // stops polling now; a config write in progress finishes alongside
     const half = resolved.flushTimeoutMs / 2;
     if ((await within(engine.idle(), half)) === TIMED_OUT) engine.stop('The shadowcast client closed');
     const result = await settleAndFlush(half);
     uploader.close();
+    await within(controlClosed, Math.max(0, deadline - resolved.now()));
     return result;
   }
 

@@ -49,11 +49,11 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
     if (active && confirmedAt !== undefined) persistence.save({ document: active.document, etag: active.etag, confirmedAt, killed });
   };
 
-  function confirm(source: 'network' | 'storage', at: number) {
+  function confirm(source: 'network' | 'storage', at: number, stillKilled = false) {
     confirmedAt = at;
-    killed = false;
+    killed = stillKilled;
     lastRejection = undefined;
-    sink.confirm({ document: active!.document, settings: active!.settings, confirmedAt: at, source });
+    sink.confirm({ document: active!.document, settings: active!.settings, confirmedAt: at, source, killed });
   }
 
   function kill() {
@@ -172,8 +172,7 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
       const age = options.now() - found.confirmedAt;
       // Fresh: confirmed within maxConfigAgeMs. An older copy is not used, but its ETag and version still count.
       if (age >= 0 && age <= remote.maxConfigAgeMs) {
-        confirm('storage', found.confirmedAt);
-        if (found.killed) kill();
+        confirm('storage', found.confirmedAt, found.killed);
       }
     }
     void poll();
@@ -197,6 +196,7 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
       clearTimeout(timer);
       inFlight?.controller.abort(new DOMException('The shadowcast client closed', 'AbortError'));
       unwatch();
+      return persistence.idle();
     },
   };
   return handleOut;
@@ -205,14 +205,12 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
 /** Writes in order, latest wins: a slow or hung store never queues more than one pending write. */
 function createPersistence(write: (lkg: LastKnownGood) => Promise<ShadowcastError | undefined>, report: (error: ShadowcastError) => void) {
   let queued: LastKnownGood | undefined;
-  let writing = false;
+  let writing: Promise<void> | undefined;
   let failing = false;
   return {
     save(lkg: LastKnownGood) {
       queued = lkg;
-      if (writing) return;
-      writing = true;
-      void (async () => {
+      writing ??= (async () => {
         while (queued) {
           const next = queued;
           queued = undefined;
@@ -220,8 +218,9 @@ function createPersistence(write: (lkg: LastKnownGood) => Promise<ShadowcastErro
           if (error && !failing) report(error); // a broken store is reported once until it works again
           failing = error !== undefined;
         }
-        writing = false;
+        writing = undefined;
       })();
     },
+    idle: (): Promise<void> => writing ?? Promise.resolve(),
   };
 }

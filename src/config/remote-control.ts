@@ -21,11 +21,13 @@ export interface Confirmation {
   settings: Settings;
   confirmedAt: number;
   source: 'network' | 'storage';
+  /** True only for a stored copy saved under a kill (kill fast path), which still holds. */
+  killed: boolean;
 }
 
 /** How the remote-config machinery feeds the control. */
 export interface RemoteSink {
-  /** A valid document (or a 304 for its ETag) arrived: it is in force, any kill is lifted. */
+  /** A valid document (or a 304 for its ETag) arrived: it is in force, and any kill is lifted unless it says otherwise. */
   confirm(confirmation: Confirmation): void;
   /** An invalid document asked for this experiment to be off: off it is, until the next confirmation. */
   kill(): void;
@@ -37,7 +39,8 @@ export interface RemoteSink {
 export interface RemoteConfigHandle {
   /** Polls now, aborting a poll in flight; resolves when done, never rejects. */
   refresh(): Promise<void>;
-  close(): void;
+  /** Stops polling at once; resolves when the last known good config write in progress (if any) is done. */
+  close(): Promise<void>;
 }
 
 export type StartRemoteConfig = (deps: { options: ResolvedOptions; sink: RemoteSink }) => RemoteConfigHandle;
@@ -68,8 +71,8 @@ export function createRemoteControl(options: ResolvedOptions, load: () => Promis
       document = confirmation.document;
       confirmedAt = confirmation.confirmedAt;
       source = confirmation.source;
-      killed = false;
-      view.setBase(confirmation.settings);
+      killed = confirmation.killed;
+      view.setBase(killed ? Object.freeze({ ...confirmation.settings, mode: 'off' }) : confirmation.settings);
       armStaleTimer();
       emit();
     },
@@ -140,12 +143,12 @@ export function createRemoteControl(options: ResolvedOptions, load: () => Promis
       return state();
     },
     close() {
-      if (closed) return;
+      if (closed) return Promise.resolve();
       closed = true;
       clearTimeout(staleTimer);
       clearTimeout(retryTimer);
-      handle?.close();
       view.clear();
+      return handle?.close() ?? Promise.resolve();
     },
   };
 }

@@ -59,7 +59,7 @@ export function createFakeRollout(initial?: unknown) {
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
     const url = request.url;
-    if (url === CONFIG_URL) {
+    if (url.startsWith('https://config.example/')) {
       configRequests.push({ ifNoneMatch: request.headers.get('if-none-match'), cache: init?.cache, at: Date.now() });
       for (const wake of waiters.splice(0)) wake();
       const answer = script.shift();
