@@ -20,6 +20,7 @@ export interface ModelCall {
   /** `shadow` when the request carried x-shadow-request: 1. */
   role: 'live' | 'shadow';
   body: unknown;
+  headers: Record<string, string>;
   at: number;
 }
 
@@ -80,7 +81,7 @@ export function createFakeRollout(initial?: unknown) {
     if (url.startsWith('https://live.example/') || url.startsWith('https://models.example/') || url.startsWith('https://other.example/')) {
       const payload: unknown = JSON.parse(await request.text());
       const role = request.headers.get('x-shadow-request') === '1' ? 'shadow' : 'live';
-      modelCalls.push({ url, role, body: payload, at: Date.now() });
+      modelCalls.push({ url, role, body: payload, headers: Object.fromEntries(request.headers), at: Date.now() });
       const model = url.startsWith('https://live.example/') ? 'v1' : 'v2';
       return Response.json({ model });
     }
