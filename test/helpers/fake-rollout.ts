@@ -13,7 +13,9 @@ export type ConfigAnswer =
   | number
   | 'network'
   | 'hang'
-  | { status: number; headers?: Record<string, string>; body?: string };
+  | { status: number; headers?: Record<string, string>; body?: string }
+  /** Serves the current document after this delay (timers: fake ones advance it). */
+  | { delayMs: number };
 
 export interface ModelCall {
   url: string;
@@ -70,7 +72,9 @@ export function createFakeRollout(initial?: unknown) {
           init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true });
         });
       }
-      if (answer !== undefined) {
+      if (answer !== undefined && typeof answer === 'object' && 'delayMs' in answer) {
+        await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+      } else if (answer !== undefined) {
         const { status, headers, body: text } = typeof answer === 'number' ? { status: answer, headers: {}, body: undefined } : answer;
         return new Response(text ?? null, { status, headers: headers ?? {} });
       }
