@@ -13,7 +13,7 @@ export type ConfigAnswer =
   | number
   | 'network'
   | 'hang'
-  | { status: number; headers?: Record<string, string>; body?: string }
+  | { status: number; headers?: Record<string, string>; body?: string | undefined }
   /** Serves the current document after this delay (timers: fake ones advance it). */
   | { delayMs: number };
 
