@@ -64,6 +64,8 @@ export interface ControlFacts {
  * The part both controls share: the pin, the pinned settings (one frozen object per change, none per
  * call), and change listeners that hear each distinct state once.
  */
+export type PinnedView = ReturnType<typeof createPinnedView>;
+
 export function createPinnedView(report: (error: ShadowcastError) => void) {
   let pinned: Mode | undefined;
   let base: Settings | undefined;

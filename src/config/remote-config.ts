@@ -1,7 +1,7 @@
 /**
- * The remote-config machinery, loaded lazily by remote-control.ts: start from the last known good
- * config, poll with If-None-Match, validate, apply, persist, back off. Never throws into anything:
- * every failure goes to `sink.report` and the settings in force stay (contract).
+ * The remote-config machinery, loaded lazily by remote-control.ts (the entry of its own chunk): start
+ * from the last known good config, poll with If-None-Match, validate, apply, persist, back off. Never
+ * throws into anything: every failure goes to `sink.report` and the settings in force stay (contract).
  */
 import { RemoteConfigError, type ShadowcastError } from '../errors';
 import type { RemoteConfigDocument } from '../schema/remote-config';
@@ -10,7 +10,9 @@ import { safeUnref } from '../utils/safe-unref';
 import { fetchConfig, type FetchOutcome } from './fetch-config';
 import { CONFIG_BACKOFF_CAP_MS, CONFIG_FETCH_TIMEOUT_MS, MAX_DOCUMENT_BYTES } from './limits';
 import { loadLastKnownGood, saveLastKnownGood, type LastKnownGood } from './lkg';
-import type { RemoteConfigHandle, StartRemoteConfig } from './remote-control';
+import type { Control } from '../client/control';
+import { createLiveControl } from './live-control';
+import type { StartRemoteConfig } from './remote-control';
 import { toSettings } from './settings';
 import { judgeText, type JudgeContext } from './validate';
 import { watchWakeUps } from './wake-ups';
@@ -24,7 +26,8 @@ interface Active {
   settings: ReturnType<typeof toSettings>;
 }
 
-export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
+export const startRemoteConfig: StartRemoteConfig = ({ options, view }) => {
+  const { control, sink } = createLiveControl(options, view);
   const remote = options.remoteConfig!;
   const codeOrigin = options.shadow.url === undefined ? [] : [new URL(options.shadow.url).origin];
   const context: JudgeContext = { experiment: options.experiment, allowedOrigins: new Set([...remote.allowOrigins, ...codeOrigin]), source: remote.url };
@@ -182,24 +185,32 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, sink }) => {
       void poll();
     });
 
-  const handleOut: RemoteConfigHandle = {
+  /** Polls now (aborting a poll in flight) unless a Retry-After pause holds; resolves when done. */
+  async function refresh(): Promise<void> {
+    const before = pollsStarted;
+    await starting;
+    if (closed || options.now() < notBefore) return;
+    // A poll that started after this call (the first one, at start) is the fresh poll asked for.
+    if (pollsStarted > before && inFlight) return inFlight.done;
+    return poll();
+  }
+
+  const full: Control = {
+    ...control,
     async refresh() {
-      const before = pollsStarted;
-      await starting;
-      if (closed || options.now() < notBefore) return;
-      // A poll that started after this call (the first one, at start) is the fresh poll asked for.
-      if (pollsStarted > before && inFlight) return inFlight.done;
-      return poll();
+      await refresh();
+      return control.state();
     },
     close() {
       closed = true;
       clearTimeout(timer);
       inFlight?.controller.abort(new DOMException('The shadowcast client closed', 'AbortError'));
       unwatch();
+      control.close();
       return persistence.idle();
     },
   };
-  return handleOut;
+  return full;
 };
 
 /** Writes in order, latest wins: a slow or hung store never queues more than one pending write. */

@@ -1,154 +1,59 @@
 /**
- * The control of a client with `remoteConfig`: eager and zod-free. It holds the settings in force and
- * answers every call synchronously; the machinery that fetches, validates and persists documents
- * (./remote-config.ts, with zod) is loaded with a dynamic import() only here, so apps without
- * `remoteConfig` never download it, and bundlers split it into a chunk of its own. Calls made before
- * it confirms a document are not sampled (`config_pending`), so loading it lazily costs calls nothing.
+ * The control of a client with `remoteConfig`, as it exists before the remote-config machinery has
+ * loaded: eager, tiny and zod-free. Everything that fetches, validates, persists and holds documents
+ * (./remote-config.ts, ./live-control.ts, zod/mini) is loaded with one dynamic import() here, so apps
+ * without `remoteConfig` never download it and bundlers split it into a chunk of its own. Until it has
+ * confirmed a document every call is `config_pending` (not sampled), so loading it lazily costs calls
+ * nothing. Once loaded, this forwards to the control it returns.
  */
-import type { Control, ControlFacts, NoSettings, Settings } from '../client/control';
-import { createPinnedView } from '../client/control';
-import type { ConfigState } from '../client/types';
-import { RemoteConfigError, type ShadowcastError } from '../errors';
+import { createPinnedView, type Control, type PinnedView } from '../client/control';
+import { RemoteConfigError } from '../errors';
 import type { ResolvedOptions } from '../options';
-import type { ConfigStatus } from '../schema/codes';
-import type { RemoteConfigDocument } from '../schema/remote-config';
 import { safeUnref } from '../utils/safe-unref';
 
-/** A confirmed document, ready to apply. */
-export interface Confirmation {
-  document: RemoteConfigDocument;
-  /** `toSettings(document)`: the same frozen object for as long as the version does not change. */
-  settings: Settings;
-  confirmedAt: number;
-  source: 'network' | 'storage';
-  /** True only for a stored copy saved under a kill (kill fast path), which still holds. */
-  killed: boolean;
-}
-
-/** How the remote-config machinery feeds the control. */
-export interface RemoteSink {
-  /** A valid document (or a 304 for its ETag) arrived: it is in force, and any kill is lifted unless it says otherwise. */
-  confirm(confirmation: Confirmation): void;
-  /** An invalid document asked for this experiment to be off: off it is, until the next confirmation. */
-  kill(): void;
-  report(error: ShadowcastError): void;
-  isClosed(): boolean;
-}
-
-/** What the machinery gives back once it runs. */
-export interface RemoteConfigHandle {
-  /** Polls now, aborting a poll in flight; resolves when done, never rejects. */
-  refresh(): Promise<void>;
-  /** Stops polling at once; resolves when the last known good config write in progress (if any) is done. */
-  close(): Promise<void>;
-}
-
-export type StartRemoteConfig = (deps: { options: ResolvedOptions; sink: RemoteSink }) => RemoteConfigHandle;
+/** The lazy chunk's entry: starts polling and returns the control that takes over. */
+export type StartRemoteConfig = (deps: { options: ResolvedOptions; view: PinnedView }) => Control;
 
 export function createRemoteControl(options: ResolvedOptions, load: () => Promise<StartRemoteConfig> = loadMachinery): Control {
-  const remote = options.remoteConfig!;
   const view = createPinnedView(options.onError);
-  let document: RemoteConfigDocument | undefined;
-  let confirmedAt: number | undefined;
-  let source: 'network' | 'storage' | undefined;
-  let killed = false;
+  const pending = () => view.state({ status: 'pending', document: undefined, confirmedAt: undefined, source: undefined, killed: false });
+  let inner: Control | undefined;
   let closed = false;
-  let staleTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let handle: RemoteConfigHandle | undefined;
 
-  const status = (): ConfigStatus => {
-    if (confirmedAt === undefined) return 'pending';
-    return options.now() - confirmedAt > remote.maxConfigAgeMs ? 'stale' : 'confirmed';
-  };
-  const facts = (): ControlFacts => ({ status: status(), document, confirmedAt, source, killed });
-  const state = (): ConfigState => view.state(facts());
-  const emit = () => view.emit(state());
-
-  const sink: RemoteSink = {
-    confirm(confirmation) {
-      if (closed) return;
-      document = confirmation.document;
-      confirmedAt = confirmation.confirmedAt;
-      source = confirmation.source;
-      killed = confirmation.killed;
-      view.setBase(killed ? Object.freeze({ ...confirmation.settings, mode: 'off' }) : confirmation.settings);
-      armStaleTimer();
-      emit();
-    },
-    kill() {
-      if (closed || killed) return;
-      killed = true;
-      // The next confirmation brings its own settings, so the kill needs no remembered copy to lift.
-      const base = view.base();
-      if (base) view.setBase(Object.freeze({ ...base, mode: 'off' }));
-      emit();
-    },
-    report: options.onError,
-    isClosed: () => closed,
-  };
-
-  /** The status turns stale on its own as time passes; listeners hear it when it does. */
-  function armStaleTimer() {
-    clearTimeout(staleTimer);
-    if (confirmedAt === undefined) return;
-    const due = Math.max(0, confirmedAt + remote.maxConfigAgeMs - options.now() + 1);
-    staleTimer = safeUnref(setTimeout(emit, due));
-  }
-
-  const loading = (function start(): Promise<RemoteConfigHandle | undefined> {
+  const loading = (function start(): Promise<Control | undefined> {
     return load().then(
-      (startRemoteConfig) => {
-        if (closed) return undefined;
-        handle = startRemoteConfig({ options, sink });
-        return handle;
-      },
+      (startRemoteConfig) => (closed ? undefined : (inner = startRemoteConfig({ options, view }))),
       (error: unknown) => {
-        // A lazy chunk can fail to load (offline at page load); the experiment stays pending (off) and we try again later.
-        options.onError(new RemoteConfigError('load_error', `Loading shadowcast's remote-config module failed; "${options.experiment}" stays off until it loads (retrying every ${remote.pollIntervalMs} ms).`, { cause: error }));
-        return new Promise<RemoteConfigHandle | undefined>((resolve) => {
-          retryTimer = safeUnref(setTimeout(() => resolve(closed ? undefined : start()), remote.pollIntervalMs));
+        // A lazy chunk can fail to load (offline at page load): the experiment stays off and we try again later.
+        options.onError(new RemoteConfigError('load_error', `Loading shadowcast's remote-config module failed; "${options.experiment}" stays off until it loads (retrying every ${options.remoteConfig!.pollIntervalMs} ms).`, { cause: error }));
+        return new Promise<Control | undefined>((resolve) => {
+          retryTimer = safeUnref(setTimeout(() => resolve(closed ? undefined : start()), options.remoteConfig!.pollIntervalMs));
         });
       },
     );
   })();
-
-  emit(); // the baseline: listeners hear changes from here on
-
-  const current = (): Settings | NoSettings => {
-    if (confirmedAt === undefined) return 'config_pending';
-    if (options.now() - confirmedAt > remote.maxConfigAgeMs) return 'config_stale';
-    return view.effective()!;
-  };
+  view.emit(pending()); // the baseline: listeners hear changes from here on
 
   return {
-    current,
+    current: () => (inner ? inner.current() : 'config_pending'),
     setMode(mode) {
+      if (inner) return inner.setMode(mode);
       view.setPin(mode);
-      emit();
+      view.emit(pending());
     },
-    mode() {
-      const settings = current();
-      return typeof settings === 'string' ? 'off' : settings.mode;
-    },
-    state,
+    mode: () => (inner ? inner.mode() : 'off'),
+    state: () => (inner ? inner.state() : pending()),
     subscribe: view.subscribe,
     async refresh() {
-      try {
-        const running = handle ?? (await loading);
-        await running?.refresh();
-      } catch (error) {
-        options.onError(new RemoteConfigError('load_error', 'refreshConfig() failed unexpectedly.', { cause: error }));
-      }
-      return state();
+      const control = inner ?? (await loading);
+      return control ? control.refresh().catch(() => control.state()) : pending();
     },
     close() {
-      if (closed) return Promise.resolve();
       closed = true;
-      clearTimeout(staleTimer);
       clearTimeout(retryTimer);
       view.clear();
-      return handle?.close() ?? Promise.resolve();
+      return inner?.close() ?? Promise.resolve();
     },
   };
 }

@@ -3,7 +3,7 @@
  * carries only what is always safe to apply — this experiment's kill (DESIGN.md "Kill fast path").
  */
 import { SchemaError, type ShadowcastError, RemoteConfigError } from '../errors';
-import { experimentEntry, issueLines, RemoteConfigSchema, type RemoteConfigDocument } from '../schema/remote-config';
+import { experimentEntry, issueLines, parseRemoteConfig, type RemoteConfigDocument } from '../schema/remote-config';
 
 export type Verdict =
   | { ok: true; document: RemoteConfigDocument }
@@ -29,7 +29,7 @@ export function judgeText(text: string, context: JudgeContext): Verdict {
 }
 
 export function judge(raw: unknown, context: JudgeContext): Verdict {
-  const parsed = RemoteConfigSchema.safeParse(raw);
+  const parsed = parseRemoteConfig(raw);
   if (!parsed.success) {
     const { issues } = parsed.error;
     const message = `Remote config from ${context.source} was rejected: ${issueLines(issues).join('; ')}. The settings in force stay; check documents with validateRemoteConfig() or schema/remote-config.schema.json before publishing.`;

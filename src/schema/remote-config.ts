@@ -38,7 +38,7 @@ export const RemoteExperimentSchema = z.object({
   shadowUrl: z.optional(
     z.string().check(
       z.maxLength(2048),
-      z.refine(isHttpUrl, { message: 'shadowUrl must be an absolute http(s) URL without user:password@' }),
+      z.refine(isHttpUrl, { message: 'must be an absolute http(s) URL without user:password@' }),
     ),
   ),
   maxConcurrentShadows: z.optional(wholeIn(REMOTE_BUDGET_LIMITS.maxConcurrentShadows)),
@@ -51,9 +51,9 @@ export const RemoteConfigSchema = z.object({
   /** Never goes backwards: an older version is ignored, the same version counts as unchanged. */
   version: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
   issuedAt: z.string().check(
-    z.maxLength(64),
-    z.regex(ISO_DATE_TIME_PATTERN),
-    z.refine((value) => !Number.isNaN(Date.parse(value)), { message: 'issuedAt must be an ISO-8601 date-time' }),
+    z.refine((value) => value.length <= 64 && ISO_DATE_TIME_PATTERN.test(value) && !Number.isNaN(Date.parse(value)), {
+      message: 'must be an ISO-8601 date-time such as 2026-11-22T10:00:00Z',
+    }),
   ),
   /** Sampling hash version; a version this SDK does not know turns every experiment off. */
   hashVersion: z.number().check(z.int(), z.gte(1)),
@@ -66,6 +66,35 @@ export const RemoteConfigSchema = z.object({
 export type RemoteConfigDocument = z.infer<typeof RemoteConfigSchema>;
 /** One experiment's entry of a validated document. */
 export type RemoteExperimentConfig = z.infer<typeof RemoteExperimentSchema>;
+
+/**
+ * Validates a parsed JSON value as a document. Messages come from a small error map of our own:
+ * zod/mini ships no locale (its default message is "Invalid input"), and loading one would change
+ * zod's global config, which belongs to the app.
+ */
+export function parseRemoteConfig(raw: unknown) {
+  return RemoteConfigSchema.safeParse(raw, { error: issueMessage });
+}
+
+const EXPECTED: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', record: 'an object' };
+
+function issueMessage(issue: { code?: string; input?: unknown; expected?: string; maximum?: unknown; minimum?: unknown; pattern?: string }): string | undefined {
+  const got = typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : issue.input === null || typeof issue.input !== 'object' ? String(issue.input) : Array.isArray(issue.input) ? 'an array' : 'an object';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${EXPECTED[issue.expected!] ?? issue.expected}, received ${issue.input === undefined ? 'nothing' : got}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}, received ${got}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}, received ${got}`;
+    case 'invalid_format':
+      return `must match ${issue.pattern}, received ${got}`;
+    case 'invalid_key':
+      return 'experiment names must match ^[A-Za-z0-9._-]{1,64}$';
+    default:
+      return undefined;
+  }
+}
 
 /** Reads one experiment's entry; own keys only, so `constructor` or `__proto__` never resolve to Object.prototype. */
 export function experimentEntry(document: RemoteConfigDocument, experiment: string): RemoteExperimentConfig | undefined {

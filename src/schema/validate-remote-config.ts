@@ -5,7 +5,7 @@
  */
 import { MAX_DOCUMENT_BYTES } from '../config/limits';
 import { HASH_VERSION, MODES } from './codes';
-import { isHttpUrl, issueLines, RemoteConfigSchema, type RemoteConfigDocument } from './remote-config';
+import { isHttpUrl, issueLines, parseRemoteConfig, type RemoteConfigDocument } from './remote-config';
 
 /** What `validateRemoteConfig` found. */
 export interface RemoteConfigValidation {
@@ -43,7 +43,7 @@ export function validateRemoteConfig(input: unknown, options: ValidateRemoteConf
       return failed(`(document): not JSON (${(error as Error).message})`);
     }
   }
-  const parsed = RemoteConfigSchema.safeParse(raw);
+  const parsed = parseRemoteConfig(raw);
   if (!parsed.success) return failed(...issueLines(parsed.error.issues, Number.POSITIVE_INFINITY));
 
   const document = parsed.data;

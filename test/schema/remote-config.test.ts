@@ -34,24 +34,24 @@ describe('RemoteConfigSchema', () => {
   });
 
   const rejected: [string, unknown, RegExp][] = [
-    ['a sampleRate above 1 (never clamped)', withEntry({ sampleRate: 1.01 }), /experiments\.e\.sampleRate/],
+    ['a sampleRate above 1 (never clamped)', withEntry({ sampleRate: 1.01 }), /experiments\.e\.sampleRate: must be at most 1, received 1\.01/],
     ['a negative canaryRate', withEntry({ canaryRate: -0.1 }), /experiments\.e\.canaryRate/],
     ['a noiseRate of 2', withEntry({ noiseRate: 2 }), /experiments\.e\.noiseRate/],
     ['a rate as a string', withEntry({ sampleRate: '0.5' }), /sampleRate/],
-    ['enabled as a string', withEntry({ enabled: 'false' }), /enabled/],
-    ['a missing sampleRate', { ...contractExample, experiments: { e: { enabled: true, mode: 'shadow' } } }, /sampleRate/],
+    ['enabled as a string', withEntry({ enabled: 'false' }), /experiments\.e\.enabled: expected true or false, received "false"/],
+    ['a missing sampleRate', { ...contractExample, experiments: { e: { enabled: true, mode: 'shadow' } } }, /sampleRate: expected a number, received nothing/],
     ['a mode that is not a string', withEntry({ mode: 3 }), /mode/],
     ['maxConcurrentShadows of 0', withEntry({ maxConcurrentShadows: 0 }), /maxConcurrentShadows/],
     ['maxConcurrentShadows of 2.5', withEntry({ maxConcurrentShadows: 2.5 }), /maxConcurrentShadows/],
     ['maxShadowsPerMinute above its bound', withEntry({ maxShadowsPerMinute: 10_000_000 }), /maxShadowsPerMinute/],
     ['a shadowTimeoutMs of 10 minutes', withEntry({ shadowTimeoutMs: 600_000 }), /shadowTimeoutMs/],
     ['a salt with a colon', withEntry({ salt: 'a:b' }), /salt/],
-    ['a javascript: shadowUrl', withEntry({ shadowUrl: 'javascript:alert(1)' }), /shadowUrl must be an absolute http\(s\) URL/],
+    ['a javascript: shadowUrl', withEntry({ shadowUrl: 'javascript:alert(1)' }), /shadowUrl: must be an absolute http\(s\) URL/],
     ['a data: shadowUrl', withEntry({ shadowUrl: 'data:application/json,{}' }), /shadowUrl/],
     ['a relative shadowUrl', withEntry({ shadowUrl: '/v2/predict' }), /shadowUrl/],
     ['a shadowUrl with user:password@', withEntry({ shadowUrl: 'https://allowed.example@evil.example/v2' }), /shadowUrl/],
-    ['an experiment name with a colon', { ...contractExample, experiments: { 'a:b': { enabled: false, mode: 'off', sampleRate: 0 } } }, /experiments/],
-    ['a fractional version', { ...contractExample, version: 7.5 }, /version/],
+    ['an experiment name with a colon', { ...contractExample, experiments: { 'a:b': { enabled: false, mode: 'off', sampleRate: 0 } } }, /experiment names must match/],
+    ['a fractional version', { ...contractExample, version: 7.5 }, /version: expected an integer, received 7\.5/],
     ['a negative version', { ...contractExample, version: -1 }, /version/],
     ['an issuedAt that is no date', { ...contractExample, issuedAt: 'yesterday' }, /issuedAt/],
     ['an issuedAt with an impossible date', { ...contractExample, issuedAt: '2026-13-45T99:99:00Z' }, /issuedAt/],
@@ -59,7 +59,7 @@ describe('RemoteConfigSchema', () => {
     ['a hashVersion of 0', { ...contractExample, hashVersion: 0 }, /hashVersion/],
     ['experiments as an array', { ...contractExample, experiments: [] }, /experiments/],
     ['a missing version', { ...contractExample, version: undefined }, /version/],
-    ['an array document', [contractExample], /document/],
+    ['an array document', [contractExample], /\(document\): expected an object, received an array/],
   ];
 
   it.each(rejected)('rejects %s, naming the field', (_name, document, field) => {
