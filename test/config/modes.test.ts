@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashUnit, type WireRecord } from 'shadowcast';
-import { storedRecords } from '../helpers/capture';
+import { deferred, storedRecords } from '../helpers/capture';
 import { createFakeRollout, doc, LIVE_URL, SHADOW_URL } from '../helpers/fake-rollout';
 import { remoteClient } from '../helpers/remote-client';
 
@@ -201,9 +201,11 @@ describe('remote budgets', () => {
   it('applies maxConcurrentShadows and maxShadowsPerMinute from the document', async () => {
     const setup = remoteClient({}, createFakeRollout(doc(1, { maxConcurrentShadows: 1 })));
     await setup.client.refreshConfig();
-    await setup.client.run({ key: 'a', live: () => 1, shadow: hanging });
+    const slow = deferred<number>();
+    await setup.client.run({ key: 'a', live: () => 1, shadow: () => slow.promise });
     await setup.client.run({ key: 'b', live: () => 1, shadow: () => 1 });
     expect(setup.client.stats().skipped).toEqual({ concurrency: 1 });
+    slow.resolve(1);
     await setup.client.close();
 
     const perMinute = remoteClient({}, createFakeRollout(doc(1, { maxShadowsPerMinute: 2 })));

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { remoteConfigJsonSchema, validateRemoteConfig } from 'shadowcast/node';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { remoteConfigJsonSchema, validateRemoteConfig, type RemoteConfigDocument, type RemoteExperimentConfig } from 'shadowcast/node';
 import { RemoteConfigSchema } from '../../src/schema/remote-config';
 import { renderRemoteConfigSchema, SCHEMA_FILE } from '../../scripts/write-remote-config-schema';
 
@@ -22,6 +22,13 @@ const contractExample = {
 const withEntry = (entry: Record<string, unknown>) => ({ ...contractExample, experiments: { e: { enabled: true, mode: 'shadow', sampleRate: 0.5, ...entry } } });
 
 describe('RemoteConfigSchema', () => {
+  it('infers the document type the client and publishers share', () => {
+    expectTypeOf<RemoteConfigDocument['version']>().toEqualTypeOf<number>();
+    expectTypeOf<RemoteConfigDocument['experiments']>().toEqualTypeOf<Record<string, RemoteExperimentConfig>>();
+    expectTypeOf<RemoteExperimentConfig['mode']>().toEqualTypeOf<string>(); // unknown modes are accepted (and turned off)
+    expectTypeOf<RemoteExperimentConfig['shadowUrl']>().toEqualTypeOf<string | undefined>();
+  });
+
   it('accepts the contract example', () => {
     expect(RemoteConfigSchema.safeParse(contractExample).success).toBe(true);
     expect(validateRemoteConfig(contractExample)).toMatchObject({ ok: true, errors: [], warnings: [] });
