@@ -69,6 +69,30 @@ export async function saveLastKnownGood(store: Store, experiment: string, url: s
   }
 }
 
+/** Writes in order, latest wins: a slow or hung store never queues more than one pending write. */
+export function createLastKnownGoodWriter(store: Store, experiment: string, url: string, report: (error: ShadowcastError) => void) {
+  let queued: LastKnownGood | undefined;
+  let writing: Promise<void> | undefined;
+  let failing = false;
+  return {
+    save(lkg: LastKnownGood): void {
+      queued = lkg;
+      writing ??= (async () => {
+        while (queued) {
+          const next = queued;
+          queued = undefined;
+          const error = await saveLastKnownGood(store, experiment, url, next);
+          if (error && !failing) report(error); // a broken store is reported once until it works again
+          failing = error !== undefined;
+        }
+        writing = undefined;
+      })();
+    },
+    /** Resolves when no write is in progress. */
+    idle: (): Promise<void> => writing ?? Promise.resolve(),
+  };
+}
+
 function invalid(experiment: string, why: string, cause?: unknown): ShadowcastError {
   return new RemoteConfigError('stored_invalid', `The stored last known good config of "${experiment}" was ignored: ${why}. The client waits for the first fetch.`, { cause });
 }

@@ -8,17 +8,15 @@ import type { RemoteConfigDocument } from '../schema/remote-config';
 import { murmur3Utf8 } from '../sampling/murmur3';
 import { safeUnref } from '../utils/safe-unref';
 import { fetchConfig, type FetchOutcome } from './fetch-config';
-import { CONFIG_BACKOFF_CAP_MS, CONFIG_FETCH_TIMEOUT_MS, MAX_DOCUMENT_BYTES } from './limits';
-import { loadLastKnownGood, saveLastKnownGood, type LastKnownGood } from './lkg';
 import type { Control } from '../client/control';
+import { CONFIG_FETCH_TIMEOUT_MS, MAX_DOCUMENT_BYTES } from './limits';
+import { createLastKnownGoodWriter, loadLastKnownGood, type LastKnownGood } from './lkg';
 import { createLiveControl } from './live-control';
+import { delayAfterFailure } from './poll-delay';
 import type { StartRemoteConfig } from './remote-control';
 import { toSettings } from './settings';
 import { judgeText, type JudgeContext } from './validate';
 import { watchWakeUps } from './wake-ups';
-
-/** A failed poll is retried no sooner than this, whatever the jitter drew. */
-const MIN_RETRY_MS = 1000;
 
 interface Active {
   document: RemoteConfigDocument;
@@ -47,7 +45,7 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, view }) => {
   const interval = () => active?.document.pollIntervalMs ?? remote.pollIntervalMs;
   const report = (error: ShadowcastError) => sink.report(error);
 
-  const persistence = createPersistence((lkg) => saveLastKnownGood(options.storage, options.experiment, remote.url, lkg), report);
+  const persistence = createLastKnownGoodWriter(options.storage, options.experiment, remote.url, report);
   const persist = () => {
     if (active && confirmedAt !== undefined) persistence.save({ document: active.document, etag: active.etag, confirmedAt, killed });
   };
@@ -142,16 +140,11 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, view }) => {
 
   function failed(outcome: Extract<FetchOutcome, { kind: 'failed' }>): number {
     report(new RemoteConfigError(outcome.reason, `Polling remote config from ${remote.url} failed: ${outcome.message}. The settings in force stay.`, { cause: outcome.cause, ...(outcome.status === undefined ? {} : { status: outcome.status }) }));
-    const cap = Math.max(CONFIG_BACKOFF_CAP_MS, interval());
-    const status = outcome.status ?? 0;
-    // A document problem (too large) is no reason to back off; 401/403/404 and other 4xx poll on at the cap (research §5).
-    if (outcome.reason === 'too_large') return interval();
-    if (status >= 400 && status < 500 && status !== 408 && status !== 429) return cap;
-    failures++;
-    const jittered = Math.max(MIN_RETRY_MS, options.random() * Math.min(cap, interval() * 2 ** failures));
-    const delay = Math.min(cap, Math.max(jittered, outcome.retryAfterMs ?? 0));
-    if (outcome.retryAfterMs !== undefined) notBefore = options.now() + delay;
-    return delay;
+    if (outcome.reason === 'too_large') return interval(); // a document problem: the server itself is fine
+    const { delayMs, backedOff } = delayAfterFailure({ failures: failures + 1, status: outcome.status, retryAfterMs: outcome.retryAfterMs }, interval(), options.random);
+    if (backedOff) failures++;
+    if (outcome.retryAfterMs !== undefined) notBefore = options.now() + delayMs;
+    return delayMs;
   }
 
   /** Browsers throttle timers in hidden tabs; poll when the page comes back if the last confirmation is old. */
@@ -212,26 +205,3 @@ export const startRemoteConfig: StartRemoteConfig = ({ options, view }) => {
   };
   return full;
 };
-
-/** Writes in order, latest wins: a slow or hung store never queues more than one pending write. */
-function createPersistence(write: (lkg: LastKnownGood) => Promise<ShadowcastError | undefined>, report: (error: ShadowcastError) => void) {
-  let queued: LastKnownGood | undefined;
-  let writing: Promise<void> | undefined;
-  let failing = false;
-  return {
-    save(lkg: LastKnownGood) {
-      queued = lkg;
-      writing ??= (async () => {
-        while (queued) {
-          const next = queued;
-          queued = undefined;
-          const error = await write(next);
-          if (error && !failing) report(error); // a broken store is reported once until it works again
-          failing = error !== undefined;
-        }
-        writing = undefined;
-      })();
-    },
-    idle: (): Promise<void> => writing ?? Promise.resolve(),
-  };
-}
