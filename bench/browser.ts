@@ -29,10 +29,13 @@ window.runLoad = async ({ mode, rate, seconds, liveUrl, shadowUrl }) => {
   new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push(entry.duration); }).observe({ type: 'longtask', buffered: false });
   const client = mode.startsWith('shadowcast') ? createShadowClient({
     experiment: 'bench-browser', live: { url: liveUrl },
-    shadow: { url: shadowUrl }, sampleRate: mode === 'shadowcast-unsampled' ? 0 : 1, compare: numeric({ abs: 0.01, path: 'score' }),
+    shadow: { url: shadowUrl }, sampleRate: mode === 'shadowcast 25%' ? 0.25 : 1, compare: numeric({ abs: 0.01, path: 'score' }),
     collector: { url: location.origin + '/collect' },
   }) : undefined;
-  const call = (input) => client ? client.predict(input, { key: 'u' + input.i })
+  // 'on-device shadow': the SDK's whole main-thread pipeline, but no second network request.
+  const call = (input) => mode === 'shadowcast, on-device shadow'
+    ? client.run({ input, key: 'u' + input.i, live: () => ky.post(liveUrl, { json: input }).json(), shadow: () => ({ score: 0.5 }) })
+    : client ? client.predict(input, { key: 'u' + input.i })
     : mode === 'ky' ? ky.post(liveUrl, { json: input }).json()
     : fetch(liveUrl, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }).then((r) => r.json());
   const latencies = []; const pending = []; const total = rate * seconds;
@@ -47,7 +50,7 @@ window.runLoad = async ({ mode, rate, seconds, liveUrl, shadowUrl }) => {
 };
 `;
 
-export async function benchBrowser({ rate = 200, seconds = 10, modes = ['fetch', 'ky', 'shadowcast'] } = {}): Promise<BrowserResult> {
+export async function benchBrowser({ rate = 200, seconds = 10, modes = ['fetch', 'ky', 'shadowcast', 'shadowcast 25%', 'shadowcast, on-device shadow'] } = {}): Promise<BrowserResult> {
   const root = fileURLToPath(new URL('../', import.meta.url));
   const bundle = await build({
     stdin: { contents: PAGE_SCRIPT, resolveDir: root, loader: 'js' },

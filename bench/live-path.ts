@@ -26,20 +26,26 @@ export async function benchLivePath({ rounds = 10, perRound = 150, concurrency =
   const post = (url: string, input: unknown) =>
     fetch(url, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }).then((response) => response.json());
 
-  const client = createShadowClient({
-    experiment: 'bench-live-path',
-    live: { url: live.url },
-    shadow: { url: shadow.url },
-    sampleRate: 1,
-    maxConcurrentShadows: 1024, // let every sampled call reach the shadow: the worst case for the live path
-    storage: memoryStore(),
-    collector: { url: collector.url },
-  });
+  const clientAt = (sampleRate: number) =>
+    createShadowClient({
+      experiment: 'bench-live-path',
+      live: { url: live.url },
+      shadow: { url: shadow.url },
+      sampleRate,
+      maxConcurrentShadows: 1024, // let every sampled call reach the shadow: the worst case for the live path
+      storage: memoryStore(),
+      collector: { url: collector.url },
+    });
+  const client = clientAt(1);
+  const quarter = clientAt(0.25);
+  const unsampled = clientAt(0);
 
   const variants: Record<string, (input: unknown) => Promise<unknown>> = {
     'plain fetch': (input) => post(live.url, input),
     'plain ky': (input) => ky.post(live.url, { json: input }).json(),
     'shadowcast predict': (input) => client.predict(input, { key: `user-${(input as { i: number }).i}` }),
+    'shadowcast, 25% sampled': (input) => quarter.predict(input, { key: `user-${(input as { i: number }).i}` }),
+    'shadowcast, not sampled': (input) => unsampled.predict(input, { key: `user-${(input as { i: number }).i}` }),
   };
   const slowVariants: Record<string, (input: unknown) => Promise<unknown>> = {
     'sync router (live, then shadow)': async (input) => {
@@ -79,7 +85,7 @@ export async function benchLivePath({ rounds = 10, perRound = 150, concurrency =
     }
   }
 
-  await client.close();
+  await Promise.all([client.close(), quarter.close(), unsampled.close()]);
   const stats = client.stats();
   for (const server of [live, shadow, collector]) server.stop();
   const summarize = (all: Record<string, number[]>) => Object.fromEntries(Object.entries(all).map(([name, samples]) => [name, distribution(samples)]));

@@ -1,7 +1,9 @@
 /**
- * predict() is run() with HTTP behind it. The live call is `ky.post(url, { json }).json()` itself,
- * so its errors reach the caller exactly as plain ky delivers them (contract): ky's HTTPError with
- * its response, TimeoutError, NetworkError. Decided once, here: ky on both roles, never wrapped.
+ * predict() is run() with HTTP behind it. Decided once, here: the call in the live role is
+ * `ky.post(url, { json }).json()` itself, so its errors reach the caller exactly as plain ky delivers
+ * them (contract: HTTPError with its response, TimeoutError, NetworkError), never wrapped. The call in
+ * the shadow role uses fetch directly: nobody sees its errors but the record, and it saves ky's CPU on
+ * every shadowed call (measured in bench/live-path.ts).
  */
 import ky, { type Options as KyOptions } from 'ky';
 import type { ResolvedOptions } from '../options';
@@ -49,7 +51,12 @@ function post(
   meta: CallMeta,
   liveTimeoutMs: number | undefined,
 ): Promise<unknown> {
-  const userFetch = options.fetch;
+  const answer = role === 'live' ? postLive(options.fetch, url, body, headers, meta, liveTimeoutMs) : postShadow(options, url, body, headers, signal, meta);
+  return options.extract ? answer.then(options.extract) : answer;
+}
+
+/** The live role: ky itself, so errors are exactly ky's (contract). */
+function postLive(userFetch: typeof fetch, url: string, body: unknown, headers: Record<string, string>, meta: CallMeta, timeoutMs: number | undefined): Promise<unknown> {
   const request: KyOptions = {
     json: body,
     headers,
@@ -60,17 +67,35 @@ function post(
       return response;
     },
   };
-  if (role === 'live') {
-    if (liveTimeoutMs !== undefined) request.timeout = liveTimeoutMs;
-  } else {
-    // The engine owns the shadow's timeout and abort; ky must neither retry nor time out on its own.
-    request.headers = { ...headers, [SHADOW_HEADER]: '1' };
-    request.timeout = false;
-    request.retry = 0;
-    request.credentials = options.shadow.credentials;
-    (request as RequestInit).priority = 'low';
-    if (signal) request.signal = signal;
+  if (timeoutMs !== undefined) request.timeout = timeoutMs;
+  return ky.post(url, request).json<unknown>();
+}
+
+/**
+ * The shadow role: plain fetch. No caller ever sees these errors (they become records), so ky's work per
+ * request buys nothing here; the engine owns the timeout and abort. Error shapes match what
+ * describeError classifies: `response.status` for HTTP errors, the name `NetworkError` for network failures.
+ */
+async function postShadow(options: ResolvedOptions, url: string, body: unknown, headers: Record<string, string>, signal: AbortSignal | undefined, meta: CallMeta): Promise<unknown> {
+  const init: RequestInit = {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...headers, [SHADOW_HEADER]: '1' },
+    credentials: options.shadow.credentials,
+    priority: 'low',
+  };
+  if (signal) init.signal = signal;
+  let response: Response;
+  try {
+    response = await options.fetch(url, init);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw Object.assign(new Error(`Shadow request failed due to a network error: POST ${url}`, { cause: error }), { name: 'NetworkError' });
   }
-  const response = ky.post(url, request).json<unknown>();
-  return options.extract ? response.then(options.extract) : response;
+  meta.status = response.status;
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw Object.assign(new Error(`Shadow request failed with status code ${response.status}: POST ${url}`), { name: 'HTTPError', response: { status: response.status } });
+  }
+  return response.json();
 }
