@@ -35,6 +35,9 @@ export interface RemoteSink {
 /** The control part, without refresh/close (the poller owns those). */
 export type LiveControl = Omit<Control, 'refresh' | 'close'> & { close(): void };
 
+/** setTimeout fires at once for longer delays (a 32-bit signed int in browsers and Node). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export function createLiveControl(options: ResolvedOptions, view: PinnedView): { control: LiveControl; sink: RemoteSink } {
   const remote = options.remoteConfig!;
   let document: RemoteConfigDocument | undefined;
@@ -57,7 +60,7 @@ export function createLiveControl(options: ResolvedOptions, view: PinnedView): {
   function armStaleTimer() {
     clearTimeout(staleTimer);
     const due = Math.max(0, confirmedAt! + remote.maxConfigAgeMs - options.now() + 1);
-    staleTimer = safeUnref(setTimeout(emit, due));
+    staleTimer = safeUnref(setTimeout(emit, Math.min(due, MAX_TIMER_MS)));
   }
 
   const sink: RemoteSink = {
