@@ -1,3 +1,5 @@
+import type { ConfigFailureReason } from './schema/codes';
+
 /**
  * shadowcast's own errors. Only configuration throws them at the caller (`ConfigError`, synchronously);
  * every background failure is delivered to `onError` instead. Live-call errors are never wrapped.
@@ -45,11 +47,31 @@ export class ConfigError extends ShadowcastError {
 /** Data that failed validation at a trust boundary (remote config, collector answers, stored data). */
 export class SchemaError extends ShadowcastError {
   override name = 'SchemaError' as const;
+  /** The validator's issues (zod issues: `{ code, path, message }`). */
   readonly issues: readonly unknown[];
+  /** Why the data was refused, when a closed set applies (remote config: `invalid_document`, `origin_not_allowed`). */
+  readonly reason: ConfigFailureReason | undefined;
 
-  constructor(message: string, issues: readonly unknown[], options?: { cause?: unknown }) {
+  constructor(message: string, issues: readonly unknown[], options?: { cause?: unknown; reason?: ConfigFailureReason }) {
     super('schema', message, options);
     this.issues = issues;
+    this.reason = options?.reason;
+  }
+}
+
+/**
+ * Remote config could not be fetched, read, stored or applied. The settings in force stay (contract);
+ * `reason` says what failed, `status` carries the HTTP status when there was one.
+ */
+export class RemoteConfigError extends ShadowcastError {
+  override name = 'RemoteConfigError' as const;
+  readonly reason: ConfigFailureReason;
+  readonly status: number | undefined;
+
+  constructor(reason: ConfigFailureReason, message: string, options?: { cause?: unknown; status?: number }) {
+    super('remote_config', message, options);
+    this.reason = reason;
+    this.status = options?.status;
   }
 }
 

@@ -12,6 +12,7 @@ export {
   SchemaError,
   StoreError,
   UploadError,
+  RemoteConfigError,
   isShadowcastError,
   isConfigError,
 } from './errors';
@@ -34,10 +35,14 @@ export type {
   ShadowCallState,
   Stats,
   FlushResult,
+  ConfigState,
+  ExperimentSettings,
 } from './client/types';
+// Types only: the remote-config schema (zod) stays out of this entry; it loads lazily with `remoteConfig`.
+export type { RemoteConfigDocument, RemoteExperimentConfig } from './schema/remote-config';
 export type { Comparator, Comparison } from './compare/types';
 export type { NumericOptions, TopKOptions } from './compare/comparators';
 export type { Store } from './storage/types';
 export type { ShadowcastErrorCode } from './errors';
-export type { Outcome, SkipReason, DropReason, Mode, InputCapture } from './schema/codes';
+export type { Outcome, SkipReason, DropReason, Mode, InputCapture, ConfigStatus, ConfigFailureReason } from './schema/codes';
 export type { WireRecord, WireSide, WireComparison, WireBatch } from './schema/wire';

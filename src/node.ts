@@ -15,6 +15,7 @@ export {
   SchemaError,
   StoreError,
   UploadError,
+  RemoteConfigError,
   isShadowcastError,
   isConfigError,
   hashUnit,
@@ -23,3 +24,8 @@ export {
   SDK_VERSION,
 } from './index';
 export type * from './index';
+
+// Publisher tools for the remote-config document: Node-side, so zod never weighs on browser bundles through them.
+export { validateRemoteConfig } from './schema/validate-remote-config';
+export { remoteConfigJsonSchema } from './schema/remote-config-json-schema';
+export type { RemoteConfigValidation, ValidateRemoteConfigOptions } from './schema/validate-remote-config';

@@ -10,7 +10,8 @@ import type {
   RemoteConfigOptions,
   ShadowClientOptions,
 } from './client/types';
-import { ConfigError, type ShadowcastError } from './errors';
+import { clampPollInterval, MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS } from './config/limits';
+import { ConfigError, RemoteConfigError, type ShadowcastError } from './errors';
 import { INPUT_CAPTURES, NAME_PATTERN, type InputCapture } from './schema/codes';
 import type { WireRecord } from './schema/wire';
 import { defaultStore } from './storage/default-store';
@@ -110,7 +111,9 @@ export function resolveOptions(options: ShadowClientOptions): ResolvedOptions {
   }
   rejectUnknown('', options, OPTION_NAMES);
   const experiment = name('experiment', options.experiment, true);
-  const remoteConfig = resolveRemoteConfig(options.remoteConfig);
+  const onError = guardOnError(fn('onError', options.onError));
+  const warnings: ShadowcastError[] = [];
+  const remoteConfig = resolveRemoteConfig(options.remoteConfig, warnings);
   const live = options.live === undefined ? undefined : resolveLive(options.live);
   const shadow = resolveShadow(options.shadow);
   if (live && shadow.url === undefined && !remoteConfig) {
@@ -120,7 +123,7 @@ export function resolveOptions(options: ShadowClientOptions): ResolvedOptions {
     throw new ConfigError('sampleRate', 'sampleRate is required (received undefined), so nobody shadows 0% or 100% of traffic by surprise. Pass e.g. sampleRate: 0.1, or a remoteConfig whose document decides.');
   }
 
-  return {
+  const resolved: ResolvedOptions = {
     experiment,
     live,
     shadow,
@@ -142,12 +145,15 @@ export function resolveOptions(options: ShadowClientOptions): ResolvedOptions {
     circuitBreaker: resolveBreaker(options.circuitBreaker),
     flushTimeoutMs: duration('flushTimeoutMs', options.flushTimeoutMs, DEFAULTS.flushTimeoutMs),
     upload: resolveUpload(options.upload),
-    onError: guardOnError(fn('onError', options.onError)),
+    onError,
     headers: headers('headers', options.headers),
     fetch: fn('fetch', options.fetch) ?? ((input, init) => globalThis.fetch(input, init)),
     now: fn('now', options.now) ?? Date.now,
     random: fn('random', options.random) ?? randomUnit,
   };
+  // Warned only once every option is known good, so a client that is never created warns of nothing.
+  for (const warning of warnings) onError(warning);
+  return resolved;
 }
 
 function resolveLive(live: NonNullable<ShadowClientOptions['live']>): ResolvedEndpoint {
@@ -185,7 +191,7 @@ function resolveCollector(collector: ShadowClientOptions['collector']): Resolved
   };
 }
 
-function resolveRemoteConfig(remote: ShadowClientOptions['remoteConfig']): ResolvedOptions['remoteConfig'] {
+function resolveRemoteConfig(remote: ShadowClientOptions['remoteConfig'], warnings: ShadowcastError[]): ResolvedOptions['remoteConfig'] {
   if (remote === undefined) return undefined;
   object('remoteConfig', remote, "remoteConfig: { url: 'https://config.example/shadowcast.json' }");
   rejectUnknown('remoteConfig.', remote, ['url', 'pollIntervalMs', 'allowOrigins', 'maxConfigAgeMs']);
@@ -193,9 +199,15 @@ function resolveRemoteConfig(remote: ShadowClientOptions['remoteConfig']): Resol
   if (!Array.isArray(allowOrigins)) {
     throw new ConfigError('remoteConfig.allowOrigins', `remoteConfig.allowOrigins must be an array of origins, received ${describe(allowOrigins)}. Pass e.g. ['https://models.example'].`);
   }
+  const requested = duration('remoteConfig.pollIntervalMs', remote.pollIntervalMs, DEFAULTS.remoteConfig.pollIntervalMs);
+  const poll = clampPollInterval(requested);
+  if (poll.clamped) {
+    // Clamped and warned once rather than thrown: a too-eager interval is a tuning slip, not a broken client (house style).
+    warnings.push(new RemoteConfigError('poll_interval_clamped', `remoteConfig.pollIntervalMs ${requested} is outside ${MIN_POLL_INTERVAL_MS}–${MAX_POLL_INTERVAL_MS} ms; using ${poll.ms}.`));
+  }
   return {
     url: url('remoteConfig.url', remote.url),
-    pollIntervalMs: duration('remoteConfig.pollIntervalMs', remote.pollIntervalMs, DEFAULTS.remoteConfig.pollIntervalMs),
+    pollIntervalMs: poll.ms,
     allowOrigins: allowOrigins.map((origin, i) => new URL(url(`remoteConfig.allowOrigins[${i}]`, origin)).origin),
     maxConfigAgeMs: duration('remoteConfig.maxConfigAgeMs', remote.maxConfigAgeMs, DEFAULTS.remoteConfig.maxConfigAgeMs),
   };

@@ -11,6 +11,7 @@ import { createUploader } from '../upload/uploader';
 import { randomHex } from '../utils/ids';
 import { safeUnref } from '../utils/safe-unref';
 import { createCircuitBreaker, createRateBudget } from './budgets';
+import { createRemoteControl } from '../config/remote-control';
 import { createStaticControl } from './control';
 import { createDecider } from './decide';
 import { createHttpCall } from './predict';
@@ -38,7 +39,7 @@ export function createShadowClient<Input = unknown, Output = unknown>(
   const session = randomHex(8);
   const stats = createStats();
   const breaker = createCircuitBreaker(resolved.circuitBreaker, resolved.now);
-  const control = createStaticControl(resolved);
+  const control = resolved.remoteConfig ? createRemoteControl(resolved) : createStaticControl(resolved);
   let closing: Promise<FlushResult> | undefined;
   const isClosed = () => closing !== undefined;
 
@@ -92,11 +93,13 @@ export function createShadowClient<Input = unknown, Output = unknown>(
    * whatever still runs then is aborted and recorded as shadow_aborted; the rest ships the records.
    */
   async function shutDown(): Promise<FlushResult> {
-    control.close();
+    const deadline = resolved.now() + resolved.flushTimeoutMs;
+    const controlClosed = control.close(); // stops polling now; a config write in progress finishes alongside
     const half = resolved.flushTimeoutMs / 2;
     if ((await within(engine.idle(), half)) === TIMED_OUT) engine.stop('The shadowcast client closed');
     const result = await settleAndFlush(half);
     uploader.close();
+    await within(controlClosed, Math.max(0, deadline - resolved.now()));
     return result;
   }
 
@@ -151,6 +154,17 @@ export function createShadowClient<Input = unknown, Output = unknown>(
       }
       control.setMode(mode as Mode | undefined);
     },
+
+    config: () => control.state(),
+
+    onConfigChange(listener) {
+      if (typeof listener !== 'function') {
+        throw new ConfigError('onConfigChange', `onConfigChange(listener): listener must be a function, received ${typeof listener}.`);
+      }
+      return control.subscribe(listener);
+    },
+
+    refreshConfig: () => control.refresh(),
   };
 }
 

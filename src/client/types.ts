@@ -1,4 +1,5 @@
-import type { DropReason, InputCapture, Mode, Outcome, SkipReason } from '../schema/codes';
+import type { ConfigStatus, DropReason, InputCapture, Mode, Outcome, SkipReason } from '../schema/codes';
+import type { RemoteConfigDocument } from '../schema/remote-config';
 import type { WireRecord } from '../schema/wire';
 import type { Comparator } from '../compare/types';
 import type { Store } from '../storage/types';
@@ -79,13 +80,22 @@ export interface UploadOptions {
 
 /** Remote control of sampling, mode and budgets (see README "Remote config"). */
 export interface RemoteConfigOptions {
-  /** URL of the config document. */
+  /** URL of the config document (GET, JSON; see `schema/remote-config.schema.json`). */
   url: string;
-  /** @default 30000 */
+  /**
+   * How often the document is polled (with If-None-Match); clamped to 10 s–1 h with one warning.
+   * A document's own `pollIntervalMs` overrides it while that document is in force.
+   * @default 30000
+   */
   pollIntervalMs?: number;
-  /** Origins a document's `shadowUrl` may point to; the shadow URL set in code is always allowed. */
+  /**
+   * Origins a document's `shadowUrl` may point to; a document pointing elsewhere is rejected.
+   * The origin of `shadow.url` set in code is always allowed.
+   * @default []
+   * @example ['https://models.example']
+   */
   allowOrigins?: string[];
-  /** Without a confirmed document for this long, shadowing stops (fail closed). @default 86400000 (24 h) */
+  /** Without a confirmed document for this long, shadowing stops until one is confirmed (fail closed). @default 86400000 (24 h) */
   maxConfigAgeMs?: number;
 }
 
@@ -230,6 +240,48 @@ export interface Stats {
   mode: Mode;
 }
 
+/** The settings the next call is routed by: a frozen snapshot, swapped whole when a document or pin changes. */
+export interface ExperimentSettings {
+  readonly mode: Mode;
+  readonly sampleRate: number;
+  readonly canaryRate: number;
+  readonly noiseRate: number;
+  readonly salt: string;
+  /** The new model's URL: the document's `shadowUrl`, else `shadow.url` from code. */
+  readonly shadowUrl: string | undefined;
+  /** The document version these settings come from; undefined for settings from code. */
+  readonly configVersion: number | undefined;
+  readonly maxConcurrentShadows: number;
+  readonly maxShadowsPerMinute: number;
+  readonly shadowTimeoutMs: number;
+}
+
+/** What `config()` returns and `onConfigChange` listeners receive: a frozen snapshot. */
+export interface ConfigState {
+  /**
+   * `local`: no `remoteConfig`, settings come from code. `pending`: no document confirmed yet (calls are
+   * not sampled, counted as `config_pending`). `confirmed`: a document is in force. `stale`: nothing was
+   * confirmed for `maxConfigAgeMs`, so shadowing stopped (`config_stale`) until a document is confirmed.
+   */
+  status: ConfigStatus;
+  /** The mode the next call is routed by, after any `setMode` pin; `off` while pending or stale. */
+  mode: Mode;
+  /** The settings the next call uses; undefined while pending or stale. */
+  settings: ExperimentSettings | undefined;
+  /** The last validated document (unknown keys stripped); kept while stale, undefined while pending or local. */
+  document: RemoteConfigDocument | undefined;
+  /** `document.version`. */
+  version: number | undefined;
+  /** When the document was last confirmed (a valid fetch, or a 304 for its ETag), in ms since the epoch. */
+  confirmedAt: number | undefined;
+  /** Whether the document in force was fetched in this session or read from the store at start. */
+  source: 'network' | 'storage' | undefined;
+  /** An invalid document asked for this experiment to be off (kill fast path); holds until the next confirmation. */
+  killed: boolean;
+  /** The mode pinned with `setMode`, if any. */
+  pinned: Mode | undefined;
+}
+
 /** What `flush()` resolves with; it never rejects. */
 export interface FlushResult {
   /** True when every record was acknowledged or persisted and no shadow was still in flight. */
@@ -250,4 +302,23 @@ export interface ShadowClient<Input = unknown, Output = unknown> {
   close(): Promise<FlushResult>;
   /** Pins a mode over the remote document; `undefined` hands control back. `off` from either side wins. */
   setMode(mode: Mode | undefined): void;
+  /**
+   * The config in force now: status, document, version, settings. Works without `remoteConfig` too
+   * (status `local`).
+   * @example if (client.config().status === 'stale') alert('shadow config unreachable for 24 h');
+   */
+  config(): ConfigState;
+  /**
+   * Calls `listener` whenever what governs calls changes: a new document version, the status (pending,
+   * confirmed, stale), a kill, or a `setMode` pin; not on mere re-confirmations. Returns an unsubscribe
+   * function. A throwing listener is reported to `onError` and never affects the change.
+   * @example const stop = client.onConfigChange((state) => log(state.version, state.mode));
+   */
+  onConfigChange(listener: (state: ConfigState) => void): () => void;
+  /**
+   * Polls the remote config now (aborting a poll in flight) instead of waiting for the next interval,
+   * e.g. when your own push channel says a document changed. Resolves with `config()` once the poll is
+   * done; never rejects. Respects a server's Retry-After. Without `remoteConfig` it resolves at once.
+   */
+  refreshConfig(): Promise<ConfigState>;
 }

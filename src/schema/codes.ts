@@ -50,6 +50,31 @@ export type DropReason = (typeof DROP_REASONS)[number];
 export const MODES = ['shadow', 'promoted', 'canary', 'off'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** Where a remote config stands; `local` means no `remoteConfig`: the settings come from code. */
+export const CONFIG_STATUSES = ['local', 'pending', 'confirmed', 'stale'] as const;
+export type ConfigStatus = (typeof CONFIG_STATUSES)[number];
+
+/** Why a remote config poll, document or stored copy was not used; `RemoteConfigError.reason`. */
+export const CONFIG_FAILURE_REASONS = [
+  'network', // the request failed before any answer (offline, DNS, CORS, connection reset)
+  'timeout', // no answer within the fetch timeout
+  'http_error', // 5xx, 408, 429, or another unexpected status
+  'unauthorized', // 401 or 403: keeps polling at the longest backoff
+  'not_found', // 404 (or 410): keeps polling at the longest backoff
+  'too_large', // the document is larger than MAX_DOCUMENT_BYTES; not read further
+  'invalid_json', // the body is not JSON
+  'invalid_document', // the JSON fails the schema (SchemaError with issues)
+  'origin_not_allowed', // this experiment's shadowUrl points outside allowOrigins (SchemaError)
+  'version_older', // a valid document older than the one in force (a stale CDN edge?)
+  'version_reused', // a document with the version in force but different content: ignored
+  'store_error', // the last known good config could not be read or written
+  'stored_invalid', // the stored last known good config no longer validates (or is corrupt)
+  'load_error', // the remote-config module could not be loaded (lazy chunk)
+  'listener_error', // an onConfigChange listener threw
+  'poll_interval_clamped', // remoteConfig.pollIntervalMs was outside 10 s–1 h
+] as const;
+export type ConfigFailureReason = (typeof CONFIG_FAILURE_REASONS)[number];
+
 /** What `capture.input` may be (contract). */
 export const INPUT_CAPTURES = ['none', 'hash', 'full'] as const;
 export type InputCapture = (typeof INPUT_CAPTURES)[number];

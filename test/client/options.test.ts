@@ -61,9 +61,19 @@ describe('createShadowClient options', () => {
     expect(configError({ ...valid, shadow: { url: 'https://x.example', timeout: 5 } }).message).toMatch(/Did you mean 'shadow\.timeoutMs'\?/);
   });
 
-  it('needs neither live nor sampleRate when a remote config decides, and neither live nor shadow for run()', () => {
-    expect(() => createShadowClient({ experiment: 'remote', remoteConfig: { url: 'https://config.example/doc.json' }, storage: memoryStore() })).not.toThrow();
+  it('needs neither live nor sampleRate when a remote config decides, and neither live nor shadow for run()', async () => {
+    // A config server that never answers: this test is about options, not polling.
+    const fetch = () => new Promise<Response>(() => {});
+    const remote = createShadowClient({ experiment: 'remote', remoteConfig: { url: 'https://config.example/doc.json' }, storage: memoryStore(), fetch });
     expect(() => createShadowClient({ experiment: 'run-only', sampleRate: 0.1, storage: memoryStore() })).not.toThrow();
+    await remote.close();
+  });
+
+  it('rejects remoteConfig with a bad url or allowOrigins, naming the option', () => {
+    expect(configError({ ...valid, remoteConfig: { url: 'config.json' } }).option).toBe('remoteConfig.url');
+    expect(configError({ ...valid, remoteConfig: { url: 'https://config.example/doc.json', allowOrigins: 'https://models.example' } }).option).toBe('remoteConfig.allowOrigins');
+    expect(configError({ ...valid, remoteConfig: { url: 'https://config.example/doc.json', allowOrigins: ['models.example'] } }).option).toBe('remoteConfig.allowOrigins[0]');
+    expect(configError({ ...valid, remoteConfig: { url: 'https://config.example/doc.json', pollInterval: 5 } }).message).toMatch(/Did you mean 'remoteConfig\.pollIntervalMs'\?/);
   });
 
   it('rejects an unknown mode in setMode', () => {
