@@ -3,7 +3,8 @@
  * carries only what is always safe to apply — this experiment's kill (DESIGN.md "Kill fast path").
  */
 import { SchemaError, type ShadowcastError, RemoteConfigError } from '../errors';
-import { experimentEntry, issueLines, parseRemoteConfig, type RemoteConfigDocument } from '../schema/remote-config';
+import { issueLines } from '../schema/issues';
+import { experimentEntry, parseRemoteConfig, type RemoteConfigDocument } from '../schema/remote-config';
 
 export type Verdict =
   | { ok: true; document: RemoteConfigDocument }

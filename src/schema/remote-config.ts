@@ -5,6 +5,7 @@
  * and `iso.datetime()` cost ~3 KB of browser bundle (bench issue).
  */
 import * as z from 'zod/mini';
+import { issueMessage as sharedIssueMessage, type IssueLike } from './issues';
 import { MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS, REMOTE_BUDGET_LIMITS } from '../config/limits';
 import { NAME_PATTERN } from './codes';
 
@@ -76,34 +77,12 @@ export function parseRemoteConfig(raw: unknown) {
   return RemoteConfigSchema.safeParse(raw, { error: issueMessage });
 }
 
-const EXPECTED: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', record: 'an object' };
-
-function issueMessage(issue: { code?: string; input?: unknown; expected?: string; maximum?: unknown; minimum?: unknown; pattern?: string }): string | undefined {
-  const got = typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : issue.input === null || typeof issue.input !== 'object' ? String(issue.input) : Array.isArray(issue.input) ? 'an array' : 'an object';
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${EXPECTED[issue.expected!] ?? issue.expected}, received ${issue.input === undefined ? 'nothing' : got}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}, received ${got}`;
-    case 'too_small':
-      return `must be at least ${String(issue.minimum)}, received ${got}`;
-    case 'invalid_format':
-      return `must match ${issue.pattern}, received ${got}`;
-    case 'invalid_key':
-      return 'experiment names must match ^[A-Za-z0-9._-]{1,64}$';
-    default:
-      return undefined;
-  }
+/** The shared map, plus the one message only documents need. */
+function issueMessage(issue: IssueLike): string | undefined {
+  return issue.code === 'invalid_key' ? 'experiment names must match ^[A-Za-z0-9._-]{1,64}$' : sharedIssueMessage(issue);
 }
 
 /** Reads one experiment's entry; own keys only, so `constructor` or `__proto__` never resolve to Object.prototype. */
 export function experimentEntry(document: RemoteConfigDocument, experiment: string): RemoteExperimentConfig | undefined {
   return Object.hasOwn(document.experiments, experiment) ? document.experiments[experiment] : undefined;
-}
-
-/** One `path.to.field: message` line per zod issue (at most `max`), for error messages people read. */
-export function issueLines(issues: readonly { path: readonly PropertyKey[]; message: string }[], max = 5): string[] {
-  const lines = issues.slice(0, max).map((issue) => `${issue.path.map(String).join('.') || '(document)'}: ${issue.message}`);
-  if (issues.length > max) lines.push(`… and ${issues.length - max} more`);
-  return lines;
 }

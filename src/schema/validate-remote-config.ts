@@ -5,7 +5,8 @@
  */
 import { MAX_DOCUMENT_BYTES } from '../config/limits';
 import { HASH_VERSION, MODES } from './codes';
-import { isHttpUrl, issueLines, parseRemoteConfig, type RemoteConfigDocument } from './remote-config';
+import { issueLines } from './issues';
+import { isHttpUrl, parseRemoteConfig, type RemoteConfigDocument } from './remote-config';
 
 /** What `validateRemoteConfig` found. */
 export interface RemoteConfigValidation {

@@ -14,6 +14,7 @@ import {
   OUTCOMES,
   RECORDED_SKIP_REASONS,
 } from './codes';
+import { issueMessage } from './issues';
 
 const nonNegative = z.number().check(z.gte(0));
 const nonNegativeInt = z.number().check(z.int(), z.gte(0));
@@ -103,3 +104,13 @@ export type WireBatchResponse = z.infer<typeof BatchResponseSchema>;
 
 /** Keeps the drop-reason list and the wire type in step: a reason added in codes.ts is a valid wire key. */
 export type WireDropped = Partial<Record<(typeof DROP_REASONS)[number], number>>;
+
+/** Parses a batch envelope with readable messages (the collector's entry check). */
+export function parseBatchEnvelope(raw: unknown) {
+  return BatchEnvelopeSchema.safeParse(raw, { error: issueMessage });
+}
+
+/** Parses one record with readable messages; a bad record is rejected on its own, by id. */
+export function parseRecord(raw: unknown) {
+  return RecordSchema.safeParse(raw, { error: issueMessage });
+}
