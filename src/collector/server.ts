@@ -24,6 +24,8 @@ export interface CollectorOptions {
   maxDecodedBytes?: number;
   /** Batches being ingested at once; beyond it the collector answers 503 with Retry-After. @default 64 */
   maxInFlight?: number;
+  /** A request must arrive whole within this (slow or stalled bodies cannot hold a slot). @default 30000 */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -36,7 +38,9 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export const COLLECTOR_DEFAULTS = { maxBodyBytes: 1024 * 1024, maxDecodedBytes: 8 * 1024 * 1024, maxInFlight: 64 } as const;
+export const COLLECTOR_DEFAULTS = { maxBodyBytes: 1024 * 1024, maxDecodedBytes: 8 * 1024 * 1024, maxInFlight: 64, requestTimeoutMs: 30_000 } as const;
+/** How long close() lets batches in flight finish before cutting connections. */
+const CLOSE_GRACE_MS = 5000;
 /** How long an overloaded collector asks clients to wait. */
 export const RETRY_AFTER_SECONDS = 2;
 
@@ -110,10 +114,11 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   return {
     handler,
     async listen(port = 0, host = '127.0.0.1') {
-      server = http.createServer(handler);
+      // Node checks request timeouts on an interval (30 s by default): tie it to our timeout so it bites on time.
+      server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(100, settings.requestTimeoutMs / 2)) }, handler);
       // Slow or stalled clients cannot hold a slot forever.
-      server.requestTimeout = 30_000;
-      server.headersTimeout = 10_000;
+      server.requestTimeout = settings.requestTimeoutMs;
+      server.headersTimeout = Math.min(10_000, settings.requestTimeoutMs);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
@@ -126,6 +131,9 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
+        // Batches being ingested finish (and get their answer); stalled connections are cut after a grace period.
+        for (let waited = 0; inFlight > 0 && waited < CLOSE_GRACE_MS; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+        server.closeAllConnections();
         await closing;
       }
       await log.close();
@@ -166,6 +174,10 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer 
     });
     request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);
+    // A client gone mid-body must still free its in-flight slot.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('The client closed the connection before the body was complete.'));
+    });
   });
 }
 

@@ -15,7 +15,8 @@ export function wilson(k: number, n: number, z = 1.959964): Interval {
   const denominator = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
-  return { rate: p, low: Math.max(0, center - half), high: Math.min(1, center + half), n };
+  // Exact at the ends: floating point would give 0.9999999999999999 for k = n.
+  return { rate: p, low: k === 0 ? 0 : Math.max(0, center - half), high: k === n ? 1 : Math.min(1, center + half), n };
 }
 
 export interface Percentiles {
