@@ -3,10 +3,12 @@
  * 2xx accepted, 400/422 invalid (drop), 401/403/404 keep and pause, 413 split,
  * 408/429/5xx and network errors retry (429/503 pause everything, honouring Retry-After).
  */
+import type { WireBatch } from '../schema/wire';
 import { parseRetryAfter } from './backoff';
 
 export type SendResult =
-  | { kind: 'accepted'; rejected: { id: string; reason: string }[] }
+  /** `rejected`: records the collector refused one by one (counted as dropped, never retried). */
+  | { kind: 'accepted'; rejected: number }
   | { kind: 'invalid'; status: number }
   | { kind: 'split' }
   | { kind: 'retry'; status?: number; retryAfterMs?: number; pauseAll: boolean; error?: unknown }
@@ -20,19 +22,22 @@ export const UPLOAD_TIMEOUT_MS = 10_000;
 
 export function createFetchTransport(deps: {
   url: string;
+  format: 'shadowcast' | 'otlp';
   headers: Record<string, string>;
   fetch: typeof fetch;
   now: () => number;
 }): Transport {
   return {
     async send(body, { keepalive }) {
+      // OTLP clients load the encoder on first upload; everyone else never downloads it.
+      const payload = deps.format === 'otlp' ? JSON.stringify((await import('./otlp')).encodeOtlpLogs(JSON.parse(body) as WireBatch)) : body;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), UPLOAD_TIMEOUT_MS);
       let response: Response;
       try {
         response = await deps.fetch(deps.url, {
           method: 'POST',
-          body,
+          body: payload,
           headers: { 'content-type': 'application/json', ...deps.headers },
           keepalive,
           signal: controller.signal,
@@ -60,16 +65,18 @@ export async function classify(response: Response, now: number): Promise<SendRes
   return { kind: 'invalid', status };
 }
 
-/** Per-record rejections from the collector's answer; anything unreadable means none (the batch was accepted). */
-async function readRejected(response: Response): Promise<{ id: string; reason: string }[]> {
+/**
+ * How many records the collector refused in an accepted batch: shadowcast collectors list them
+ * (`rejected: [{id, reason}]`), OTLP collectors count them (`partialSuccess.rejectedLogRecords`).
+ * Anything unreadable means none: the batch itself was accepted.
+ */
+async function readRejected(response: Response): Promise<number> {
   try {
-    const answer = (await response.json()) as { rejected?: unknown };
-    if (!Array.isArray(answer?.rejected)) return [];
-    return answer.rejected.filter(
-      (item): item is { id: string; reason: string } =>
-        typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.reason === 'string',
-    );
+    const answer = (await response.json()) as { rejected?: unknown; partialSuccess?: { rejectedLogRecords?: unknown } };
+    if (Array.isArray(answer?.rejected)) return answer.rejected.length;
+    const otlp = Number(answer?.partialSuccess?.rejectedLogRecords);
+    return Number.isSafeInteger(otlp) && otlp > 0 ? otlp : 0;
   } catch {
-    return [];
+    return 0;
   }
 }

@@ -163,7 +163,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
       switch (result.kind) {
         case 'accepted':
           attempts = 0;
-          await acknowledge(ref, result.rejected.length);
+          await acknowledge(ref, result.rejected);
           continue;
         case 'invalid':
           deps.report(new UploadError(`The collector refused batch ${segment.batchId} as invalid (HTTP ${result.status}); its ${ref.count} records were dropped.`, result.status));
