@@ -148,6 +148,9 @@ export async function openRecordLog(dir: string, now: () => number = Date.now): 
 
 /** Serializes a validated record as a log line with `id` first, so the index can read ids without parsing lines. */
 export function recordLine(record: { id: string } & Record<string, unknown>): string {
+  // Parsed records already list `id` first (schema order), so the plain serialization usually is the line.
+  const direct = JSON.stringify(record);
+  if (direct.startsWith('{"id":')) return direct;
   const { id, ...rest } = record;
   const body = JSON.stringify(rest);
   return `{"id":${JSON.stringify(id)}${body.length > 2 ? `,${body.slice(1)}` : '}'}`;

@@ -183,12 +183,14 @@ describe('predict() live path', () => {
     const { client: c } = client({ live: { url: LIVE, timeoutMs: 20 } });
     const error = await c.predict({}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
+    await c.close(); // settle the shadow while its handler is still installed
   });
 
   it('classes a live network failure as ky NetworkError (what plain ky throws)', async () => {
     server.use(http.post(LIVE, () => HttpResponse.error()), http.post(SHADOW, () => HttpResponse.json(1)));
     const { client: c } = client();
     await expect(c.predict({})).rejects.toBeInstanceOf(NetworkError);
+    await c.close();
   });
 
   it('keeps shadow errors, timeouts and garbage away from the caller and reports them to onError', async () => {
