@@ -61,3 +61,14 @@ describe('scalarOf', () => {
     expect(scalarOf(Number.NaN)).toBeUndefined();
   });
 });
+
+describe('inputFields', () => {
+  it('reads features from plain objects and from KServe v2 and TF Serving requests', async () => {
+    const { inputFields } = await import('../../src/collector/report/input-fields');
+    expect(inputFields({ a: 1 })).toEqual({ a: 1 });
+    expect(inputFields({ inputs: [{ name: 'mass_g', shape: [1], datatype: 'FP32', data: [3750] }, { name: 'wide', data: [1, 2] }] })).toEqual({ mass_g: 3750 });
+    expect(inputFields({ instances: [{ mass_g: 3750, island: 'Dream' }] })).toEqual({ mass_g: 3750, island: 'Dream' });
+    expect(inputFields({ instances: [{ a: 1 }, { a: 2 }] })).toBeUndefined();
+    expect(inputFields('digest')).toBeUndefined();
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Outcome } from '../../schema/codes';
 import type { WireRecord, WireSide } from '../../schema/wire';
+import { inputFields } from './input-fields';
 import { scalarOf, type Scalar } from './scalar';
 import { binOf, decileEdges, Floats, percentiles, psi, psiLevel, wilson } from './statistics';
 import type { ExperimentReport, ModelHealth, ModeReport, Shift, Slice } from './types';
@@ -94,7 +95,7 @@ export function createExperimentAccumulator(experiment: string) {
     const shadow = scalarOf(record.shadow?.output);
     observeOutputs(live, shadow);
     addSlices('context', record.context, disagree);
-    if (record.input !== null && typeof record.input === 'object' && !Array.isArray(record.input)) addSlices('input', record.input as Record<string, unknown>, disagree);
+    addSlices('input', inputFields(record.input), disagree);
   }
 
   function health(state: HealthState, side: WireSide | undefined): void {
