@@ -8,10 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium, MISSING_CHROMIUM } from '../scripts/chromium.ts';
 import { distribution, type Distribution } from './lib/stats.ts';
 import { startModelServer } from './lib/servers.ts';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export interface BrowserResult {
   predictions: Record<string, number>;
@@ -83,8 +82,8 @@ export async function benchBrowser({ rate = 200, seconds = 10, modes = ['fetch',
   const live = await startModelServer(3);
   const shadow = await startModelServer(30);
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: findChromium() ?? MISSING_CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   const result: BrowserResult = { predictions: {}, longTasks: {}, longestTaskMs: {}, latency: {}, uploaded: 0 };
   try {

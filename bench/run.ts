@@ -3,9 +3,10 @@
  * Flags: --quick (shorter runs), --only=<name,...> (live-path, throughput, uploader, memory, browser, bundle, collector).
  * Writes bench/results.json next to the table.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { benchBundles } from './bundle.ts';
-import { benchBrowser, CHROMIUM_PATH } from './browser.ts';
+import { findChromium } from '../scripts/chromium.ts';
+import { benchBrowser } from './browser.ts';
 import { benchLivePath } from './live-path.ts';
 import { benchMemory } from './memory.ts';
 import { benchThroughput } from './throughput.ts';
@@ -70,8 +71,8 @@ if (wanted('memory')) {
 }
 
 if (wanted('browser')) {
-  if (!existsSync(CHROMIUM_PATH)) {
-    rows.push(['browser (Chromium)', 'skipped', `no browser at ${CHROMIUM_PATH} (apt-get install -y chromium)`, '', '']);
+  if (!findChromium()) {
+    rows.push(['browser (Chromium)', 'skipped', 'no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)', '', '']);
   } else {
     const r = await benchBrowser(quick ? { seconds: 4 } : {});
     results.browser = r;

@@ -6,13 +6,13 @@ export function progressBar(total: number, label: string, stream: NodeJS.WriteSt
     update(done: number, note = '') {
       if (stream.isTTY) {
         const filled = Math.round((done / total) * width);
-        stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${note}`.padEnd(90));
+        stream.write(`\r${label}[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${note}`.padEnd(90));
         return;
       }
       const milestone = Math.floor((done / total) * 4);
       if (milestone > lastMilestone || done === total) {
         lastMilestone = milestone;
-        stream.write(`${label} ${done}/${total} ${note}\n`);
+        stream.write(`${label}${done}/${total} ${note}\n`);
       }
     },
     done() {

@@ -52,8 +52,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const current = trainModel('penguins-v1', train, test, { trees: 150, seed: 3 });
   const next = trainModel('penguins-v2', train, test, { trees: 200, seed: 11 });
   out(`1/4 training   Palmer penguins (${penguins.length} birds): ${train.length} to train, ${test.length} to test`);
-  out(`               current model  ${current.description.padEnd(24)} test accuracy ${pct(current.accuracy)}`);
-  out(`               new model      ${next.description.padEnd(24)} test accuracy ${pct(next.accuracy)}   (offline, it looks ready)`);
+  out(`               current model  ${current.description.padEnd(26)} test accuracy ${pct(current.accuracy)}`);
+  out(`               new model      ${next.description.padEnd(26)} test accuracy ${pct(next.accuracy)}   (offline, it looks ready)`);
 
   const live = await startInferenceServer(current, currentFeatures);
   const shadow = await startPredictServer(next, (m) => newFeatures(m, { fixed }));

@@ -6,10 +6,9 @@ import { OUTCOMES } from '../../schema/codes';
 import { escapeHtml as esc, groupedBars, lineChart } from './charts';
 import { VERDICT_THRESHOLDS } from './verdict';
 import type { ExperimentReport, Report } from './types';
+import { num, pct } from './format';
 
-const pct = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(1)}%`);
 const ms = (value: number) => (Number.isNaN(value) ? '–' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
-const num = (value: number) => value.toLocaleString('en-US');
 
 const STYLE = `
 :root{--live:#4c78a8;--shadow:#e45756;--ok:#2e7d32;--bad:#c62828;--muted:#6b7280;--line:#e5e7eb;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827}

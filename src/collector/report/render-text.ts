@@ -1,9 +1,8 @@
 /** The report for a terminal: the verdict first, then aligned tables, nothing a person has to decode. */
 import { OUTCOMES } from '../../schema/codes';
 import type { ExperimentReport, Report } from './types';
+import { num, pct } from './format';
 
-const pct = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(1)}%`);
-const num = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
 
 export function renderReportText(report: Report): string {

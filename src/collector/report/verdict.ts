@@ -2,6 +2,7 @@
  * The one-line promotion verdict. Every criterion is explicit and exported, so teams can read (and
  * quote) exactly what "ready" means.
  */
+import { num, pct } from './format';
 import type { ExperimentReport, Verdict } from './types';
 
 export const VERDICT_THRESHOLDS = {
@@ -21,7 +22,6 @@ export const VERDICT_THRESHOLDS = {
   p99LatencySlackMs: 10,
 } as const;
 
-const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 export function verdictFor(report: Omit<ExperimentReport, 'verdict'>, thresholds = VERDICT_THRESHOLDS): Verdict {
   const agreement = report.agreement;
@@ -36,7 +36,7 @@ export function verdictFor(report: Omit<ExperimentReport, 'verdict'>, thresholds
   const noise = report.noise ? report.noise.disagreement.rate : 0;
   const low = Math.min(1, agreement.low + noise);
   const agreementText = `agreement ${pct(agreement.rate)} [${pct(agreement.low)}–${pct(agreement.high)}]${noise ? ` (${pct(noise)} live-vs-live noise allowed)` : ''}`;
-  (low >= thresholds.minAgreement ? good : problems).push(low >= thresholds.minAgreement ? `${agreementText} over ${compared} calls` : `${agreementText} < ${pct(thresholds.minAgreement)}`);
+  (low >= thresholds.minAgreement ? good : problems).push(low >= thresholds.minAgreement ? `${agreementText} over ${num(compared)} calls` : `${agreementText} < ${pct(thresholds.minAgreement)}`);
 
   const { candidate, baseline } = report;
   if (candidate.errorRate > thresholds.maxCandidateErrorRate) problems.push(`new model errors ${pct(candidate.errorRate)} > ${pct(thresholds.maxCandidateErrorRate)}`);

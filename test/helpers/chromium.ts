@@ -1,0 +1,19 @@
+/**
+ * A real Chromium for node-side tests that drive pages (examples, the HTML report). Without one, these tests
+ * skip with the install hint, unless CI (or SHADOWCAST_REQUIRE_BROWSER=1) requires them, then they fail.
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { describe } from 'vitest';
+import { BROWSER_REQUIRED, CHROMIUM_ARGS, findChromium, MISSING_CHROMIUM } from '../../scripts/chromium';
+
+const executablePath = findChromium();
+
+if (!executablePath) console.warn(`\n⚠ ${MISSING_CHROMIUM}${BROWSER_REQUIRED ? '' : ' Skipping the Chromium tests.'}\n`);
+
+/** `describe` when a browser can run (or must); `describe.skip` with a printed reason otherwise. */
+export const describeWithChromium = executablePath || BROWSER_REQUIRED ? describe : describe.skip;
+
+export async function launchChromium(): Promise<Browser> {
+  if (!executablePath) throw new Error(MISSING_CHROMIUM);
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
