@@ -60,7 +60,7 @@ $('traffic').addEventListener('click', () => {
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-publish]')) {
   button.addEventListener('click', async () => {
-    await fetch('/admin/config', { method: 'POST', body: button.dataset.publish });
+    await fetch('/admin/config', { method: 'POST', body: button.dataset.publish ?? '{}' });
     await client.refreshConfig();
     show();
   });
