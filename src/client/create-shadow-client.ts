@@ -6,7 +6,10 @@ import { ConfigError, ShadowcastError } from '../errors';
 import { resolveOptions } from '../options';
 import { MODES, type Mode } from '../schema/codes';
 import { createRecorder } from '../record/recorder';
+import { createDrainLock } from '../upload/drain-lock';
+import { watchPage } from '../upload/page-lifecycle';
 import { createFetchTransport } from '../upload/transport';
+import { createUnloadSender } from '../upload/unload-sender';
 import { createUploader } from '../upload/uploader';
 import { randomHex } from '../utils/ids';
 import { safeUnref } from '../utils/safe-unref';
@@ -43,15 +46,27 @@ export function createShadowClient<Input = unknown, Output = unknown>(
   let closing: Promise<FlushResult> | undefined;
   const isClosed = () => closing !== undefined;
 
+  const { collector } = resolved;
+  // One drainer per store and collector across tabs; the others persist and let it send.
+  const lock = createDrainLock(`shadowcast:drain:${resolved.storage.kind}:${collector?.url ?? ''}`);
   const uploader = createUploader({
     options: resolved.upload,
     store: resolved.storage,
-    transport: resolved.collector && createFetchTransport({ ...resolved.collector, fetch: resolved.fetch, now: resolved.now }),
+    transport: collector && createFetchTransport({ ...collector, fetch: resolved.fetch, now: resolved.now }),
+    // OTLP bodies are encoded by a lazily loaded module, which a page going away cannot wait for.
+    unload: collector && collector.format === 'shadowcast' && typeof document !== 'undefined' ? createUnloadSender({ ...collector, fetch: resolved.fetch }) : undefined,
+    lock,
     session,
     stats,
     now: resolved.now,
     random: resolved.random,
     report: resolved.onError,
+  });
+  const unwatchPage = watchPage({
+    hidden: uploader.hide,
+    leaving: lock.release,
+    returned: lock.request,
+    wake: uploader.wake,
   });
   const record = createRecorder({ options: resolved, session, stats, enqueue: uploader.enqueue });
   const engine = createEngine({
@@ -92,13 +107,15 @@ export function createShadowClient<Input = unknown, Output = unknown>(
    * Half the flush budget goes to letting in-flight shadows finish (most end within their own timeout);
    * whatever still runs then is aborted and recorded as shadow_aborted; the rest ships the records.
    */
-  async function shutDown(): Promise<FlushResult> {
-    const deadline = resolved.now() + resolved.flushTimeoutMs;
+  async function shutDown(timeoutMs: number): Promise<FlushResult> {
+    const deadline = resolved.now() + timeoutMs;
     const controlClosed = control.close(); // stops polling now; a config write in progress finishes alongside
-    const half = resolved.flushTimeoutMs / 2;
+    unwatchPage();
+    const half = timeoutMs / 2;
     if ((await within(engine.idle(), half)) === TIMED_OUT) engine.stop('The shadowcast client closed');
     const result = await settleAndFlush(half);
     uploader.close();
+    lock.release();
     await within(controlClosed, Math.max(0, deadline - resolved.now()));
     return result;
   }
@@ -141,10 +158,11 @@ export function createShadowClient<Input = unknown, Output = unknown>(
       });
     },
 
-    flush: () => settleAndFlush(),
+    flush: (flushOptions) => settleAndFlush(timeoutOption('flush', flushOptions) ?? resolved.flushTimeoutMs),
 
-    close() {
-      closing ??= shutDown();
+    close(closeOptions) {
+      const timeoutMs = timeoutOption('close', closeOptions) ?? resolved.flushTimeoutMs;
+      closing ??= shutDown(timeoutMs);
       return closing;
     },
 
@@ -169,6 +187,16 @@ export function createShadowClient<Input = unknown, Output = unknown>(
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/** `{ timeoutMs }` of flush()/close(); a bad value is a caller's bug worth a clear message, but never a rejection. */
+function timeoutOption(method: string, options: { timeoutMs?: number } | undefined): number | undefined {
+  const timeoutMs = options?.timeoutMs;
+  if (timeoutMs === undefined) return undefined;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+    throw new ConfigError('timeoutMs', `${method}({ timeoutMs }) must be a number of milliseconds ≥ 0, received ${JSON.stringify(timeoutMs)}.`);
+  }
+  return timeoutMs;
+}
 
 /** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never holds a Node process open. */
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {

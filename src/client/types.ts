@@ -296,10 +296,13 @@ export interface ShadowClient<Input = unknown, Output = unknown> {
   /** The same engine over any two functions. */
   run<T = Output>(call: RunCall<T>): Promise<T>;
   stats(): Stats;
-  /** Uploads everything buffered; resolves when acknowledged or persisted, or after `flushTimeoutMs`. */
-  flush(): Promise<FlushResult>;
-  /** Stops timers and polling, flushes, releases listeners. Idempotent. */
-  close(): Promise<FlushResult>;
+  /** Uploads everything buffered; resolves when acknowledged or persisted, or after `timeoutMs` (default `flushTimeoutMs`). Never rejects. */
+  flush(options?: { timeoutMs?: number }): Promise<FlushResult>;
+  /**
+   * Stops timers and polling, lets in-flight shadows finish, flushes, releases listeners and the drain lock,
+   * all within `timeoutMs` (default `flushTimeoutMs`). Idempotent; records arriving afterwards are dropped as `closed`.
+   */
+  close(options?: { timeoutMs?: number }): Promise<FlushResult>;
   /** Pins a mode over the remote document; `undefined` hands control back. `off` from either side wins. */
   setMode(mode: Mode | undefined): void;
   /**

@@ -17,6 +17,8 @@ export interface Segment {
   records: string[];
   /** Sum of the records' UTF-8 lengths. */
   bytes: number;
+  /** Set on checkpoints of a segment still open: when it was last written. */
+  savedAt?: number;
 }
 
 interface SegmentHeader {
@@ -24,7 +26,11 @@ interface SegmentHeader {
   batchId: string;
   createdAt: number;
   dropped: Partial<Record<DropReason, number>>;
+  savedAt?: number;
 }
+
+/** Suffix of a checkpoint: the open segment as it was at most ~1 s ago, replaced by the sealed segment. */
+export const CHECKPOINT_SUFFIX = '.open';
 
 /** Keys sort by creation time first (base-36, fixed width), so `keys()` returns the oldest first. */
 export function segmentKey(createdAt: number, session: string, n: number): string {
@@ -33,6 +39,7 @@ export function segmentKey(createdAt: number, session: string, n: number): strin
 
 export function encodeSegment(segment: Segment): string {
   const header: SegmentHeader = { v: 1, batchId: segment.batchId, createdAt: segment.createdAt, dropped: segment.dropped };
+  if (segment.savedAt !== undefined) header.savedAt = segment.savedAt;
   return [JSON.stringify(header), ...segment.records].join('\n');
 }
 
@@ -52,7 +59,9 @@ export function decodeSegment(key: string, text: unknown): Segment | undefined {
   if (records.some((line) => line[0] !== '{' || line[line.length - 1] !== '}')) return undefined;
   let bytes = 0;
   for (const line of records) bytes += line.length;
-  return { key, batchId: header.batchId, createdAt: header.createdAt, dropped: header.dropped ?? {}, records, bytes };
+  const segment: Segment = { key, batchId: header.batchId, createdAt: header.createdAt, dropped: header.dropped ?? {}, records, bytes };
+  if (typeof header.savedAt === 'number') segment.savedAt = header.savedAt;
+  return segment;
 }
 
 /** The request body for a segment: the envelope around the records as stored, without re-serializing them. */

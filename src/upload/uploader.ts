@@ -1,23 +1,41 @@
 /**
- * The one place that holds queue logic (OTel's batch-processor idea). Records are buffered in one
- * open segment, sealed by count, bytes or time, written to the store *before* any send (write-ahead),
- * and deleted only when the collector acknowledged them. One drain runs at a time; failures back off
- * with full jitter; every record given up on is counted by reason.
+ * The one place that holds queue logic (OTel's batch-processor idea). Records are buffered in one open
+ * segment (checkpointed to the store at most every second), sealed by count, bytes or time, written to the
+ * store *before* any send (write-ahead), and deleted only when the collector acknowledged them. One drain
+ * runs at a time, in the tab holding the drain lock; failures back off with full jitter, one probe request
+ * at a time; every record given up on is counted by reason. When the page hides, this tab's pending
+ * segments go out by keepalive/beacon and are kept until a later acknowledgement (at-least-once).
  */
 import type { StatsRecorder } from '../client/stats';
 import { StoreError, UploadError, type ShadowcastError } from '../errors';
 import type { ResolvedUpload } from '../options';
 import type { Store } from '../storage/types';
+import { utf8Length } from '../utils/bytes';
 import { safeUnref } from '../utils/safe-unref';
 import { BACKOFF_MAX_MS, backoffDelay } from './backoff';
-import { batchBody, decodeSegment, encodeSegment, SEGMENT_PREFIX, segmentKey, type Segment } from './segment';
+import type { DrainLock } from './drain-lock';
+import { isKnownOffline } from './page-lifecycle';
+import { batchBody, CHECKPOINT_SUFFIX, decodeSegment, encodeSegment, SEGMENT_PREFIX, segmentKey, type Segment } from './segment';
 import type { Transport } from './transport';
+import { gzip, type UnloadBody, type UnloadSender } from './unload-sender';
+
+/** The open segment is written to the store at most this long after a record arrives: a hard kill loses ≤ ~1 s. */
+export const CHECKPOINT_MS = 1000;
+/** A segment sent by beacon/keepalive is re-sent after this if no acknowledgement came (a beacon's fate is unknown). */
+export const BEACON_GRACE_MS = 30_000;
+/** Another client's checkpoint not rewritten for this long (beyond its seal interval) is orphaned: its page or process died. */
+export const ORPHAN_GRACE_MS = 10_000;
+/** Unload bodies prepared (and gzipped) ahead of time, at most: one page's keepalive quota. */
+const PREPARED_MAX_BYTES = 64 * 1024;
 
 export interface UploaderDeps {
   options: ResolvedUpload;
   store: Store;
   /** Undefined without a collector: records are kept (and capped) but never sent. */
   transport: Transport | undefined;
+  /** Undefined where nothing can outlive the page (Node, OTLP format). */
+  unload: UnloadSender | undefined;
+  lock: DrainLock;
   session: string;
   stats: StatsRecorder;
   now: () => number;
@@ -34,6 +52,22 @@ interface SegmentRef {
   memory: Segment | undefined;
   /** Dropped counts it carries, kept so an eviction can hand them to the next batch. */
   dropped: Segment['dropped'];
+  /** Made by this client (others' segments are only drained, never sent on unload). */
+  own: boolean;
+  /** Ready for the unload path (built and gzipped at seal time). */
+  unloadBody?: UnloadBody | undefined;
+  /** When it last went out by keepalive/beacon. */
+  beaconedAt?: number;
+}
+
+interface OpenSegment {
+  n: number;
+  records: string[];
+  bytes: number;
+  firstAt: number;
+  /** Records already in the store's checkpoint of this segment. */
+  checkpointed: number;
+  checkpointWrite: Promise<void> | undefined;
 }
 
 export interface FlushOutcome {
@@ -44,6 +78,10 @@ export interface FlushOutcome {
 export interface Uploader {
   enqueue(json: string, bytes: number): void;
   flush(): Promise<FlushOutcome>;
+  /** The page is hiding or going away: seal, checkpoint, and send this client's segments by keepalive/beacon. */
+  hide(): void;
+  /** Back online, visible again, or the drain lock was acquired: drain now (a server-asked pause still holds). */
+  wake(): void;
   /** Stops timers; anything enqueued afterwards is dropped as `closed`. Flush first: this does not send. */
   close(): void;
   queued(): number;
@@ -52,12 +90,16 @@ export interface Uploader {
 
 export function createUploader(deps: UploaderDeps): Uploader {
   const { options, store, session, stats } = deps;
-  let open: { records: string[]; bytes: number; firstAt: number } | undefined;
+  const durableStore = store.kind !== 'memory';
+  let open: OpenSegment | undefined;
   let sealTimer: ReturnType<typeof setTimeout> | undefined;
+  let checkpointTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
   let refs: SegmentRef[] = [];
   let counter = 0;
   let attempts = 0;
+  let preparedBytes = 0;
   /** No sending before this time (Retry-After on 429/503, or a rejected token). */
   let pausedUntil = 0;
   let draining: Promise<void> | undefined;
@@ -66,52 +108,117 @@ export function createUploader(deps: UploaderDeps): Uploader {
   let storeFailed = false;
   let closed = false;
   const writes = new Set<Promise<void>>();
-  const loading = loadStoredSegments();
+  let loading = sweep();
+  deps.lock.onAcquired(() => {
+    loading = sweep();
+  });
+  // Whoever drains must also find what other tabs persisted while it was idle.
+  if (durableStore) sweepTimer = safeUnref(setInterval(() => void sweep(), Math.max(options.flushIntervalMs, 5000)));
 
   function enqueue(json: string, bytes: number): void {
     if (closed) return stats.drop('closed');
     if (bytes > options.maxBatchBytes) return stats.drop('too_large');
     if (memoryRecords() >= options.maxQueueRecords) return stats.drop('queue_full');
     if (open && (open.records.length >= options.maxBatchRecords || open.bytes + bytes > options.maxBatchBytes)) seal();
-    open ??= { records: [], bytes: 0, firstAt: deps.now() };
+    open ??= { n: counter++, records: [], bytes: 0, firstAt: deps.now(), checkpointed: 0, checkpointWrite: undefined };
     open.records.push(json);
     open.bytes += bytes;
-    if (open.records.length >= options.maxBatchRecords) seal();
-    else sealTimer ??= safeUnref(setTimeout(seal, options.flushIntervalMs));
+    if (open.records.length >= options.maxBatchRecords) return seal();
+    sealTimer ??= safeUnref(setTimeout(seal, options.flushIntervalMs));
+    if (durableStore && !storeFailed) checkpointTimer ??= safeUnref(setTimeout(checkpoint, CHECKPOINT_MS));
+  }
+
+  function checkpointKey(segment: OpenSegment): string {
+    return `${segmentKey(segment.firstAt, session, segment.n)}${CHECKPOINT_SUFFIX}`;
+  }
+
+  /** Writes the open segment as it is now, so a kill before it seals loses at most CHECKPOINT_MS of records. */
+  function checkpoint(): void {
+    checkpointTimer = undefined;
+    const current = open;
+    if (!current || current.records.length === current.checkpointed || storeFailed) return;
+    const count = current.records.length;
+    const text = encodeSegment({
+      key: '',
+      batchId: batchIdFor(current.n),
+      createdAt: current.firstAt,
+      dropped: {},
+      records: current.records.slice(0, count),
+      bytes: current.bytes,
+      savedAt: deps.now(),
+    });
+    // Chained: a sealed segment deletes its checkpoint only after the last checkpoint write landed.
+    const write = (current.checkpointWrite ?? Promise.resolve()).then(() =>
+      store.set(checkpointKey(current), text).then(
+        () => {
+          current.checkpointed = Math.max(current.checkpointed, count);
+        },
+        (error: unknown) => {
+          deps.report(new StoreError(`Checkpointing the open batch to the ${store.kind} store failed; it is written whole when sealed.`, { cause: error }));
+        },
+      ),
+    );
+    current.checkpointWrite = write;
+    track(write);
   }
 
   function seal(): void {
     if (sealTimer !== undefined) clearTimeout(sealTimer);
-    sealTimer = undefined;
-    if (!open || open.records.length === 0) return;
-    const n = counter++;
+    if (checkpointTimer !== undefined) clearTimeout(checkpointTimer);
+    sealTimer = checkpointTimer = undefined;
+    const sealed = open;
+    open = undefined;
+    if (!sealed || sealed.records.length === 0) return;
     const segment: Segment = {
       key: '',
-      batchId: `${session}-${n.toString(36)}`,
-      createdAt: open.firstAt,
+      batchId: batchIdFor(sealed.n),
+      createdAt: sealed.firstAt,
       dropped: stats.takeUnreportedDrops(),
-      records: open.records,
-      bytes: open.bytes,
+      records: sealed.records,
+      bytes: sealed.bytes,
     };
-    segment.key = keyFor(segment, n);
-    open = undefined;
-    track(persist(segment).then(kick));
+    segment.key = keyFor(segment, sealed.n);
+    track(
+      persist(segment, sealed).then(() => {
+        kick();
+      }),
+    );
   }
 
-  async function persist(segment: Segment): Promise<void> {
-    const ref: SegmentRef = { key: segment.key, count: segment.records.length, bytes: segment.bytes, memory: segment, dropped: segment.dropped };
-    refs.push(ref);
-    refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  async function persist(segment: Segment, replacing?: OpenSegment): Promise<void> {
+    const ref: SegmentRef = { key: segment.key, count: segment.records.length, bytes: segment.bytes, memory: segment, dropped: segment.dropped, own: true };
+    insert(ref);
+    void prepareUnloadBody(ref, segment);
     if (!storeFailed) {
       try {
-        await store.set(segment.key, encodeSegment(segment));
+        await writeEvictingOnQuota(segment.key, encodeSegment(segment));
         ref.memory = undefined;
       } catch (error) {
         storeFailed = true; // from now on segments stay in memory, capped by maxQueueRecords
         deps.report(new StoreError(`The ${store.kind} store failed to write; records are kept in memory (capped) from now on.`, { cause: error }));
       }
     }
+    if (replacing && replacing.checkpointed > 0) {
+      await replacing.checkpointWrite;
+      await remove([checkpointKey(replacing)]);
+    }
     await enforceCaps();
+  }
+
+  /** A full store (QuotaExceededError) evicts the oldest tenth of what is stored, counted, and tries once more. */
+  async function writeEvictingOnQuota(key: string, text: string): Promise<void> {
+    try {
+      await store.set(key, text);
+    } catch (error) {
+      if ((error as { name?: string } | undefined)?.name !== 'QuotaExceededError') throw error;
+      const stored = refs.filter((ref) => !ref.memory && ref !== inFlight && ref.key !== key);
+      const evict = stored.slice(0, Math.max(1, Math.ceil(stored.length / 10)));
+      if (evict.length === 0) throw error;
+      deps.report(new StoreError(`The ${store.kind} store is full; evicting the ${evict.length} oldest batch(es) to make room.`, { cause: error }));
+      for (const ref of evict) evictRef(ref);
+      await remove(evict.map((ref) => ref.key));
+      await store.set(key, text);
+    }
   }
 
   /** Oldest first out: over the byte cap (stored) or the record cap (memory), whole segments are evicted and counted. */
@@ -130,29 +237,72 @@ export function createUploader(deps: UploaderDeps): Uploader {
       if (!oldest) break;
       evict.push(oldest);
     }
-    for (const ref of evict) {
-      forget(ref);
-      stats.drop(ref.memory ? 'queue_full' : 'storage_full', ref.count);
-      stats.returnUnreportedDrops(ref.dropped);
-    }
+    for (const ref of evict) evictRef(ref);
     const stored = evict.filter((ref) => !ref.memory).map((ref) => ref.key);
     if (stored.length > 0) await remove(stored);
   }
 
+  function evictRef(ref: SegmentRef): void {
+    forget(ref);
+    stats.drop(ref.memory ? 'queue_full' : 'storage_full', ref.count);
+    stats.returnUnreportedDrops(ref.dropped);
+  }
+
+  /** Builds (and gzips, off the unload path) the body a keepalive/beacon would send, while the budget allows. */
+  async function prepareUnloadBody(ref: SegmentRef, segment: Segment): Promise<void> {
+    if (!deps.unload) return;
+    const text = batchBody(segment, deps.now());
+    let body: UnloadBody = { body: text, gzip: false, bytes: utf8Length(text) };
+    try {
+      const zipped = await gzip(text);
+      if (zipped) body = { body: zipped, gzip: true, bytes: zipped.byteLength };
+    } catch {
+      // no CompressionStream, or it failed: send as text
+    }
+    if (!refs.includes(ref) || preparedBytes + body.bytes > PREPARED_MAX_BYTES) return;
+    ref.unloadBody = body;
+    preparedBytes += body.bytes;
+  }
+
+  function hide(): void {
+    seal();
+    if (!deps.unload || !deps.transport) return;
+    const now = deps.now();
+    for (const ref of refs) {
+      if (!ref.own || (ref.beaconedAt !== undefined && now - ref.beaconedAt < BEACON_GRACE_MS)) continue;
+      const payload = ref.unloadBody ?? (ref.memory && textBody(ref.memory));
+      if (!payload) continue; // stored and not prepared: it waits in the store for the next drain
+      if (!deps.unload.send(payload)) break; // the page's quota is spent; the rest stays in the store
+      ref.beaconedAt = now;
+    }
+  }
+
+  function textBody(segment: Segment): UnloadBody {
+    const text = batchBody(segment, deps.now());
+    return { body: text, gzip: false, bytes: utf8Length(text) };
+  }
+
   function kick(): void {
-    if (!deps.transport || draining || retryTimer !== undefined || deps.now() < pausedUntil) return;
+    if (!deps.transport || draining || retryTimer !== undefined || deps.now() < pausedUntil || isKnownOffline()) return;
     draining = drain().finally(() => {
       draining = undefined;
     });
   }
 
+  /** The next segment this client may send: the drain lock's holder sends all, others only what no one else can see. */
+  function nextToSend(): SegmentRef | undefined {
+    const now = deps.now();
+    const holder = deps.lock.held();
+    return refs.find((ref) => (holder || ref.memory) && (ref.beaconedAt === undefined || now - ref.beaconedAt >= BEACON_GRACE_MS));
+  }
+
   async function drain(): Promise<void> {
     await loading;
     for (;;) {
-      const ref = refs[0];
-      if (!ref || deps.now() < pausedUntil) return;
+      const ref = nextToSend();
+      if (!ref || deps.now() < pausedUntil || closed) return;
       const segment = ref.memory ?? (await read(ref));
-      if (!segment) continue; // corrupt: already removed and counted
+      if (!segment) continue; // gone or corrupt: already forgotten (and counted when corrupt)
       if (deps.now() - segment.createdAt > options.maxRecordAgeMs) {
         await discard(ref, 'max_age');
         continue;
@@ -160,6 +310,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
       inFlight = ref;
       const result = await deps.transport!.send(batchBody(segment, deps.now()), { keepalive: false });
       inFlight = undefined;
+      if (!refs.includes(ref)) continue; // acknowledged meanwhile by another path
       switch (result.kind) {
         case 'accepted':
           attempts = 0;
@@ -179,6 +330,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
           scheduleRetry(BACKOFF_MAX_MS);
           return;
         case 'retry': {
+          // One probe at a time: nothing else is sent until this segment gets through.
           attempts++;
           const delay = result.retryAfterMs ?? backoffDelay(attempts, deps.random);
           if (result.pauseAll) pausedUntil = deps.now() + delay;
@@ -206,9 +358,18 @@ export function createUploader(deps: UploaderDeps): Uploader {
       text = await store.get(ref.key);
     } catch (error) {
       deps.report(new StoreError(`Reading ${ref.key} from the ${store.kind} store failed.`, { cause: error }));
+      await discard(ref, 'corrupt');
+      return undefined;
+    }
+    if (text === undefined) {
+      forget(ref); // acknowledged and deleted by another tab or process since we listed it
+      return undefined;
     }
     const segment = decodeSegment(ref.key, text);
-    if (!segment) await discard(ref, 'corrupt');
+    if (!segment) {
+      deps.report(new StoreError(`Stored batch ${ref.key} is unreadable; it was removed and its records counted as dropped (corrupt).`));
+      await discard(ref, 'corrupt');
+    }
     return segment;
   }
 
@@ -236,7 +397,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
         createdAt: segment.createdAt,
         dropped: i === 0 ? segment.dropped : {},
         records,
-        bytes: records.reduce((sum, line) => sum + line.length, 0),
+        bytes: records.reduce((sum, line) => sum + utf8Length(line), 0),
       };
       part.key = keyFor(part, counter++);
       return part;
@@ -246,12 +407,23 @@ export function createUploader(deps: UploaderDeps): Uploader {
     if (!ref.memory) await remove([ref.key]);
   }
 
+  function batchIdFor(n: number): string {
+    return `${session}-${n.toString(36)}`;
+  }
+
   function keyFor(segment: Segment, n: number): string {
     return `${segmentKey(segment.createdAt, session, n)}.${segment.records.length.toString(36)}.${segment.bytes.toString(36)}`;
   }
 
+  function insert(ref: SegmentRef): void {
+    refs.push(ref);
+    refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
   function forget(ref: SegmentRef): void {
     refs = refs.filter((item) => item !== ref);
+    if (ref.unloadBody) preparedBytes -= ref.unloadBody.bytes;
+    ref.unloadBody = undefined;
   }
 
   async function remove(keys: string[]): Promise<void> {
@@ -262,8 +434,12 @@ export function createUploader(deps: UploaderDeps): Uploader {
     }
   }
 
-  /** Segments left by earlier pages or processes are queued first: their keys carry count and size. */
-  async function loadStoredSegments(): Promise<void> {
+  /**
+   * Finds segments left in the store by earlier pages or processes, or persisted by other tabs: their keys
+   * carry count and size. Another client's checkpoint is taken only once orphaned (its writer is gone).
+   */
+  async function sweep(): Promise<void> {
+    if (!deps.lock.held() || closed || storeFailed) return;
     let keys: string[];
     try {
       keys = await store.keys(SEGMENT_PREFIX);
@@ -272,13 +448,35 @@ export function createUploader(deps: UploaderDeps): Uploader {
       return;
     }
     const known = new Set(refs.map((ref) => ref.key));
+    const own = `-${session}-`;
+    let found = false;
     for (const key of keys) {
       if (known.has(key)) continue;
+      if (key.endsWith(CHECKPOINT_SUFFIX)) {
+        if (key.includes(own)) continue; // this client's own open segment
+        const orphan = await readOrphan(key);
+        if (!orphan) continue;
+        insert({ key, count: orphan.records.length, bytes: orphan.bytes, memory: undefined, dropped: {}, own: false });
+        found = true;
+        continue;
+      }
       const [, count, bytes] = /\.([0-9a-z]+)\.([0-9a-z]+)$/.exec(key) ?? [];
-      refs.push({ key, count: count ? parseInt(count, 36) : 1, bytes: bytes ? parseInt(bytes, 36) : 0, memory: undefined, dropped: {} });
+      insert({ key, count: count ? parseInt(count, 36) : 1, bytes: bytes ? parseInt(bytes, 36) : 0, memory: undefined, dropped: {}, own: false });
+      found = true;
     }
-    refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (refs.length > 0) kick();
+    if (found) kick();
+  }
+
+  async function readOrphan(key: string): Promise<Segment | undefined> {
+    let segment: Segment | undefined;
+    try {
+      segment = decodeSegment(key, await store.get(key));
+    } catch {
+      return undefined;
+    }
+    if (!segment) return undefined; // gone meanwhile, or unreadable: the drain would count it; a checkpoint is retried next sweep
+    const age = deps.now() - (segment.savedAt ?? segment.createdAt);
+    return age > options.flushIntervalMs + ORPHAN_GRACE_MS ? segment : undefined;
   }
 
   function memoryRecords(): number {
@@ -308,7 +506,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
   }
 
   function undurable(): number {
-    const durable = store.kind !== 'memory' && !storeFailed;
+    const durable = durableStore && !storeFailed;
     let count = open?.records.length ?? 0;
     for (const ref of refs) if (ref.memory || !durable) count += ref.count;
     return count;
@@ -317,11 +515,19 @@ export function createUploader(deps: UploaderDeps): Uploader {
   return {
     enqueue,
     flush,
+    hide,
+    wake() {
+      if (retryTimer !== undefined && deps.now() >= pausedUntil) {
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+      }
+      kick();
+    },
     close() {
       closed = true;
-      if (sealTimer !== undefined) clearTimeout(sealTimer);
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      retryTimer = undefined;
+      for (const timer of [sealTimer, checkpointTimer, retryTimer]) if (timer !== undefined) clearTimeout(timer);
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
+      sealTimer = checkpointTimer = retryTimer = sweepTimer = undefined;
     },
     queued() {
       let count = open?.records.length ?? 0;

@@ -67,7 +67,7 @@ describe('report', () => {
     expect(buggy!.verdict.line).toMatch(/^NOT READY: agreement .* < 95\.0%.*disagreement concentrated in input\.weight ≥ 75/);
     const good = Array.from({ length: 1000 }, (_, i) => makeRecord({ experiment: 'good', seq: i, session: 's2', live: { ok: true, latencyMs: 5, output: { label: i % 3 ? 'a' : 'b' } }, shadow: { ok: true, latencyMs: 6, output: { label: i % 3 ? 'a' : 'b' } } }));
     const [ready] = report(good).experiments;
-    expect(ready!.verdict).toMatchObject({ status: 'READY', line: expect.stringMatching(/^READY: agreement 100\.0% \[99\.6%–100\.0%\] over 1000 calls/) });
+    expect(ready!.verdict).toMatchObject({ status: 'READY', line: expect.stringMatching(/^READY: agreement 100\.0% \[99\.6%–100\.0%\] over 1,000 calls/) });
     const [few] = report(good.slice(0, VERDICT_THRESHOLDS.minCompared - 1)).experiments;
     expect(few!.verdict.status).toBe('INSUFFICIENT DATA');
   });
