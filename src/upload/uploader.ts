@@ -110,7 +110,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
   const writes = new Set<Promise<void>>();
   let loading = sweep();
   deps.lock.onAcquired(() => {
-    loading = sweep();
+    loading = sweep().then(kick);
   });
   // Whoever drains must also find what other tabs persisted while it was idle.
   if (durableStore) sweepTimer = safeUnref(setInterval(() => void sweep(), Math.max(options.flushIntervalMs, 5000)));
@@ -248,20 +248,28 @@ export function createUploader(deps: UploaderDeps): Uploader {
     stats.returnUnreportedDrops(ref.dropped);
   }
 
-  /** Builds (and gzips, off the unload path) the body a keepalive/beacon would send, while the budget allows. */
+  /**
+   * Builds the body a keepalive/beacon would send, while the budget allows: as text at once, then gzipped
+   * (CompressionStream, async, off the unload path) when that is ready.
+   */
   async function prepareUnloadBody(ref: SegmentRef, segment: Segment): Promise<void> {
     if (!deps.unload) return;
     const text = batchBody(segment, deps.now());
-    let body: UnloadBody = { body: text, gzip: false, bytes: utf8Length(text) };
+    if (!setUnloadBody(ref, { body: text, gzip: false, bytes: utf8Length(text) })) return;
     try {
       const zipped = await gzip(text);
-      if (zipped) body = { body: zipped, gzip: true, bytes: zipped.byteLength };
+      if (zipped && refs.includes(ref)) setUnloadBody(ref, { body: zipped, gzip: true, bytes: zipped.byteLength });
     } catch {
-      // no CompressionStream, or it failed: send as text
+      // CompressionStream failed: the text body stays
     }
-    if (!refs.includes(ref) || preparedBytes + body.bytes > PREPARED_MAX_BYTES) return;
+  }
+
+  function setUnloadBody(ref: SegmentRef, body: UnloadBody): boolean {
+    const previous = ref.unloadBody?.bytes ?? 0;
+    if (preparedBytes - previous + body.bytes > PREPARED_MAX_BYTES) return false;
+    preparedBytes += body.bytes - previous;
     ref.unloadBody = body;
-    preparedBytes += body.bytes;
+    return true;
   }
 
   function hide(): void {
@@ -300,7 +308,8 @@ export function createUploader(deps: UploaderDeps): Uploader {
     await loading;
     for (;;) {
       const ref = nextToSend();
-      if (!ref || deps.now() < pausedUntil || closed) return;
+      if (!ref) return scheduleAfterGrace();
+      if (deps.now() < pausedUntil || closed) return;
       const segment = ref.memory ?? (await read(ref));
       if (!segment) continue; // gone or corrupt: already forgotten (and counted when corrupt)
       if (deps.now() - segment.createdAt > options.maxRecordAgeMs) {
@@ -340,6 +349,13 @@ export function createUploader(deps: UploaderDeps): Uploader {
         }
       }
     }
+  }
+
+  /** Segments waiting out their beacon grace get a drain of their own when it ends. */
+  function scheduleAfterGrace(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const ref of refs) if (ref.beaconedAt !== undefined) earliest = Math.min(earliest, ref.beaconedAt + BEACON_GRACE_MS);
+    if (earliest !== Number.POSITIVE_INFINITY && retryTimer === undefined) scheduleRetry(Math.max(0, earliest - deps.now()));
   }
 
   function scheduleRetry(delay: number): void {

@@ -1,5 +1,6 @@
 /** The collector over real HTTP on 127.0.0.1: every status path of the wire contract, and hostile input. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { storedLines } from '../helpers/collector-data';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +24,6 @@ async function start(options: Partial<CollectorOptions> = {}, dir = mkdtempSync(
   return { collector, dir, base, batches: `${base}/v1/batches` };
 }
 
-const storedLines = (dir: string) =>
-  readdirSync(join(dir, 'records')).flatMap((day) => readdirSync(join(dir, 'records', day)).flatMap((file) => readFileSync(join(dir, 'records', day, file), 'utf8').split('\n').filter(Boolean)));
 
 describe('POST /v1/batches', () => {
   it('accepts a valid batch, stores every record durably, and answers per record', async () => {
