@@ -28,6 +28,10 @@ export const ORPHAN_GRACE_MS = 10_000;
 /** Unload bodies prepared (and gzipped) ahead of time, at most: one page's keepalive quota. */
 const PREPARED_MAX_BYTES = 64 * 1024;
 
+function isQuotaError(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'QuotaExceededError';
+}
+
 export interface UploaderDeps {
   options: ResolvedUpload;
   store: Store;
@@ -194,8 +198,14 @@ export function createUploader(deps: UploaderDeps): Uploader {
         await writeEvictingOnQuota(segment.key, encodeSegment(segment));
         ref.memory = undefined;
       } catch (error) {
-        storeFailed = true; // from now on segments stay in memory, capped by maxQueueRecords
-        deps.report(new StoreError(`The ${store.kind} store failed to write; records are kept in memory (capped) from now on.`, { cause: error }));
+        if (isQuotaError(error)) {
+          // Still full after evicting (browsers reclaim deleted space lazily): this segment waits in memory
+          // (capped); the next one tries the store again.
+          deps.report(new StoreError(`The ${store.kind} store is still full; batch ${segment.batchId} is kept in memory (capped).`, { cause: error }));
+        } else {
+          storeFailed = true; // from now on segments stay in memory, capped by maxQueueRecords
+          deps.report(new StoreError(`The ${store.kind} store failed to write; records are kept in memory (capped) from now on.`, { cause: error }));
+        }
       }
     }
     if (replacing && replacing.checkpointed > 0) {
@@ -210,7 +220,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
     try {
       await store.set(key, text);
     } catch (error) {
-      if ((error as { name?: string } | undefined)?.name !== 'QuotaExceededError') throw error;
+      if (!isQuotaError(error)) throw error;
       const stored = refs.filter((ref) => !ref.memory && ref !== inFlight && ref.key !== key);
       const evict = stored.slice(0, Math.max(1, Math.ceil(stored.length / 10)));
       if (evict.length === 0) throw error;

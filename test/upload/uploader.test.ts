@@ -266,7 +266,7 @@ describe('store, caps and accounting', () => {
   it('falls back to a capped memory queue when the store fails, and counts what it cannot keep', async () => {
     server.use(http.post(COLLECTOR, () => new HttpResponse(null, { status: 503 })));
     const store = createTestStore('durable-test');
-    store.breakMethod('set', new DOMException('quota', 'QuotaExceededError'));
+    store.breakMethod('set', new DOMException('The database connection is closing.', 'InvalidStateError'));
     const { client: c, produce, errors } = client({ upload: { maxQueueRecords: 5, maxBatchRecords: 2 } }, store);
     await produce(9);
     await c.flush();
