@@ -28,6 +28,8 @@ export interface StatsRecorder {
   takeUnreportedDrops(): Counts<DropReason>;
   /** Puts drops back when the batch carrying them could not be kept. */
   returnUnreportedDrops(drops: Counts<DropReason>): void;
+  /** Whether some drops still wait for a batch to carry them. */
+  hasUnreportedDrops(): boolean;
 }
 
 export function createStats(): StatsRecorder {
@@ -63,6 +65,7 @@ export function createStats(): StatsRecorder {
       unreported = {};
       return taken;
     },
+    hasUnreportedDrops: () => Object.keys(unreported).length > 0,
     returnUnreportedDrops(drops) {
       for (const [reason, count] of Object.entries(drops) as [DropReason, number][]) bump(unreported, reason, count);
     },

@@ -166,13 +166,20 @@ export function createUploader(deps: UploaderDeps): Uploader {
     track(write);
   }
 
-  function seal(): void {
+  /**
+   * Seals the open segment. `reportDrops` (flush, close) also seals a batch without records when drops
+   * are still unreported, so losses counted after the last batch still reach the collector.
+   */
+  function seal(reportDrops = false): void {
     if (sealTimer !== undefined) clearTimeout(sealTimer);
     if (checkpointTimer !== undefined) clearTimeout(checkpointTimer);
     sealTimer = checkpointTimer = undefined;
-    const sealed = open;
+    let sealed = open;
     open = undefined;
-    if (!sealed || sealed.records.length === 0) return;
+    if (!sealed && reportDrops && stats.hasUnreportedDrops() && deps.transport) {
+      sealed = { n: counter++, records: [], bytes: 0, firstAt: deps.now(), checkpointed: 0, checkpointWrite: undefined };
+    }
+    if (!sealed || (sealed.records.length === 0 && !reportDrops)) return;
     const segment: Segment = {
       key: '',
       batchId: batchIdFor(sealed.n),
@@ -517,7 +524,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
   }
 
   async function flush(): Promise<FlushOutcome> {
-    seal();
+    seal(true);
     await loading;
     while (writes.size > 0) await Promise.all(writes);
     if (deps.transport && deps.now() >= pausedUntil) {

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startBrowserOrigin, eventually, type BrowserOrigin } from '../helpers/browser-harness';
 import { describeWithChromium, launchChromium, launchChromiumProfile } from '../helpers/chromium';
+import { matrixRow, renderMatrix, type MatrixRow } from '../helpers/loss-account';
 
 type PageStats = { dropped: Record<string, number>; queued: number; storage: string; uploaded: number };
 
@@ -17,9 +18,21 @@ describeWithChromium('uploader in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
   });
+  const rows: MatrixRow[] = [];
   afterAll(async () => {
     await browser?.close();
+    console.log(renderMatrix('Fault matrix (real Chromium, real collector on 127.0.0.1)', rows));
   });
+  async function account(scenario: string, produced: number, ...pages: Page[]) {
+    const dropped: Record<string, number> = {};
+    for (const page of pages) {
+      if (page.isClosed()) continue;
+      for (const [reason, n] of Object.entries((await stats(page)).dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
+    }
+    const row = matrixRow(scenario, produced, origin.delivered().length, origin.duplicates(), dropped);
+    rows.push(row);
+    expect(row.unexplained, JSON.stringify(row)).toBe(0);
+  }
   beforeEach(async () => {
     origin = await startBrowserOrigin();
     context = await browser.newContext(); // a fresh profile: empty IndexedDB
@@ -59,6 +72,7 @@ describeWithChromium('uploader in Chromium', () => {
     await openClient(page);
     await eventually(() => origin.delivered().length === 50, 30_000);
     expect(origin.delivered().sort()).toEqual(ids('reload', 50).sort());
+    await account('reload (collector down, then up)', 50, page);
   });
 
   it('closing the tab delivers what is pending by keepalive/beacon (text/plain, gzip by query)', async () => {
@@ -68,6 +82,7 @@ describeWithChromium('uploader in Chromium', () => {
     await page.close({ runBeforeUnload: false });
     await eventually(() => origin.delivered().length === 30, 10_000);
     expect(origin.uploads.some((upload) => upload.contentType?.startsWith('text/plain'))).toBe(true);
+    await account('tab close (keepalive/beacon)', 30);
   });
 
   it('offline then online: nothing is lost, delivery resumes on the online event', async () => {
@@ -81,6 +96,7 @@ describeWithChromium('uploader in Chromium', () => {
     await context.setOffline(false);
     await eventually(() => origin.delivered().length === 20, 10_000);
     expect((await stats(page)).dropped).toEqual({});
+    await account('offline, then online', 20, page);
   });
 
   it('two tabs on one store: every record delivered once after dedupe, none dropped', async () => {
@@ -89,13 +105,14 @@ describeWithChromium('uploader in Chromium', () => {
     await openClient(a, { flushIntervalMs: 500 });
     await openClient(b, { flushIntervalMs: 500 });
     await Promise.all([produce(a, 40, 'tab-a'), produce(b, 40, 'tab-b')]);
-    await page_wait(a, 1000);
+    await a.waitForTimeout(1000);
     origin.setCollector('up');
     await eventually(() => origin.delivered().length === 80, 30_000);
     await Promise.all([flush(a), flush(b)]);
     expect(origin.delivered().sort()).toEqual([...ids('tab-a', 40), ...ids('tab-b', 40)].sort());
     const [sa, sb] = [await stats(a), await stats(b)];
     expect({ ...sa.dropped, ...sb.dropped }).toEqual({});
+    await account('two tabs, one IndexedDB', 80, a, b);
   });
 
   it('a corrupt stored entry is removed on its own and counted; the rest is delivered', async () => {
@@ -121,6 +138,7 @@ describeWithChromium('uploader in Chromium', () => {
     await flush(page);
     await eventually(() => origin.delivered().length === 5);
     expect((await stats(page)).dropped).toEqual({ corrupt: 5 });
+    await account('corrupt entries (2 in IndexedDB)', 10, page);
   });
 
   it('a tiny storage quota: QuotaExceededError evicts the oldest and counts them; produced = delivered + dropped', async () => {
@@ -147,9 +165,6 @@ describeWithChromium('uploader in Chromium', () => {
     await eventually(async () => (await stats(page)).queued === 0, 30_000);
     const after = await stats(page);
     expect(origin.delivered().length + (after.dropped.storage_full ?? 0) + (after.dropped.queue_full ?? 0)).toBe(600);
+    await account('storage quota 400 KB (real QuotaExceededError)', 600, page);
   });
 });
-
-function page_wait(page: Page, ms: number) {
-  return page.waitForTimeout(ms);
-}

@@ -25,6 +25,8 @@ export interface UploadRequest {
   contentType: string | undefined;
   query: string;
   status: number;
+  /** Records the collector already had (from its answer). */
+  duplicates: number;
 }
 
 export interface BrowserOrigin {
@@ -35,6 +37,8 @@ export interface BrowserOrigin {
   uploads: UploadRequest[];
   /** Unique record ids the collector stored. */
   delivered(): string[];
+  /** Records the collector received again and absorbed. */
+  duplicates(): number;
   close(): Promise<void>;
 }
 
@@ -62,9 +66,20 @@ export async function startBrowserOrigin(): Promise<BrowserOrigin> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/v1/batches') {
       if (request.method === 'POST') {
-        const entry: UploadRequest = { contentType: request.headers['content-type'], query: url.search, status: state === 'up' ? 200 : 503 };
+        const entry: UploadRequest = { contentType: request.headers['content-type'], query: url.search, status: state === 'up' ? 200 : 503, duplicates: 0 };
         uploads.push(entry);
         response.on('finish', () => (entry.status = response.statusCode));
+        const end = response.end.bind(response) as (...args: unknown[]) => http.ServerResponse;
+        (response as { end: unknown }).end = (...args: unknown[]) => {
+          if (typeof args[0] === 'string' || args[0] instanceof Buffer) {
+            try {
+              entry.duplicates = Number((JSON.parse(String(args[0])) as { duplicates?: number }).duplicates) || 0;
+            } catch {
+              // not a JSON answer
+            }
+          }
+          return end(...args);
+        };
       }
       if (state === 'down' && request.method === 'POST') {
         request.resume();
@@ -87,6 +102,7 @@ export async function startBrowserOrigin(): Promise<BrowserOrigin> {
     setCollector: (next) => void (state = next),
     uploads,
     delivered: () => storedIds(dir),
+    duplicates: () => uploads.reduce((sum, upload) => sum + upload.duplicates, 0),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
