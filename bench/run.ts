@@ -91,7 +91,8 @@ if (wanted('bundle')) {
   for (const [name, size] of Object.entries(r)) {
     const budget = BUDGETS[name];
     const lazy = size.lazyGzip ? ` + ${kb(size.lazyGzip)} loaded on demand` : '';
-    rows.push(['bundle, min+gzip', name, `${kb(size.gzip)} up front${lazy}`, `${kb(size.minified)} minified`, budget ? goal(size.gzip <= budget.gzipBytes, `budget ${kb(budget.gzipBytes)}`) : '']);
+    const verdict = budget ? `${goal(size.gzip <= budget.gzipBytes, `budget ${kb(budget.gzipBytes)}`)}${budget.goalBytes ? `; goal ${kb(budget.goalBytes)} ${size.gzip <= budget.goalBytes ? 'met' : `missed by ${kb(size.gzip - budget.goalBytes)}`}` : ''}` : '';
+    rows.push(['bundle, min+gzip', name, `${kb(size.gzip)} up front${lazy}`, `${kb(size.minified)} minified`, verdict]);
   }
 }
 
