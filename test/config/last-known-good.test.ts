@@ -1,11 +1,14 @@
 /**
  * The last known good config across a restart: a second client on the same store starts from it
  * before its first fetch completes. Runs against memoryStore (one shared instance, as a long-lived
- * process would keep it) and indexedDbStore on fake-indexeddb. fileStore is not on main yet (issue 6):
- * add it to STORES when it lands.
+ * process would keep it), indexedDbStore on fake-indexeddb, and fileStore on a real directory.
  */
 import 'fake-indexeddb/auto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileStore } from 'shadowcast/node';
 import { indexedDbStore, memoryStore, type ConfigState, type ShadowClient, type Store } from 'shadowcast';
 import { configKey } from '../../src/config/lkg';
 import { STORE_READ_TIMEOUT_MS } from '../../src/config/limits';
@@ -21,6 +24,7 @@ let databases = 0;
 const STORES: [string, () => Store][] = [
   ['memoryStore', () => memoryStore()],
   ['indexedDbStore (fake-indexeddb)', () => indexedDbStore(`lkg-test-${databases++}`)],
+  ['fileStore', () => fileStore(mkdtempSync(join(tmpdir(), 'shadowcast-lkg-')))],
 ];
 
 /** Resolves with the next state a client announces. */
