@@ -6,27 +6,8 @@ import { createShadowClient as createUniversalClient } from './client/create-sha
 import type { ShadowClient, ShadowClientOptions } from './client/types';
 import { flushOnExit } from './node/flush-on-exit';
 
-export {
-  exact,
-  label,
-  numeric,
-  topK,
-  memoryStore,
-  indexedDbStore,
-  ShadowcastError,
-  ConfigError,
-  SchemaError,
-  StoreError,
-  UploadError,
-  RemoteConfigError,
-  isShadowcastError,
-  isConfigError,
-  hashUnit,
-  keyDigest,
-  SHADOW_HEADER,
-  SDK_VERSION,
-} from './index';
-export type * from './index';
+// Everything of the universal entry; the local createShadowClient below takes precedence over its own.
+export * from './index';
 export { fileStore } from './storage/file-store';
 
 /**

@@ -75,7 +75,7 @@ describeWithChromium('uploader in Chromium', () => {
     await account('reload (collector down, then up)', 50, page);
   });
 
-  it('closing the tab delivers what is pending by keepalive/beacon (text/plain, gzip by query)', async () => {
+  it('closing the tab delivers what is pending by keepalive/beacon (text/plain, CORS-simple)', async () => {
     const page = await context.newPage();
     await openClient(page, { flushIntervalMs: 60_000 }); // nothing would be sent by time
     await produce(page, 30, 'close');
@@ -83,6 +83,19 @@ describeWithChromium('uploader in Chromium', () => {
     await eventually(() => origin.delivered().length === 30, 10_000);
     expect(origin.uploads.some((upload) => upload.contentType?.startsWith('text/plain'))).toBe(true);
     await account('tab close (keepalive/beacon)', 30);
+  });
+
+  it('batches sealed before the tab closes go out gzipped (prepared at seal time, signalled by ?enc=gzip)', async () => {
+    origin.setCollector('down');
+    const page = await context.newPage();
+    await openClient(page, { maxBatchRecords: 10, flushIntervalMs: 60_000 });
+    await produce(page, 30, 'gzip'); // three sealed batches; the collector refuses them (503, Retry-After: 1)
+    await page.waitForTimeout(300); // gzip is ready well before a real page hides
+    origin.setCollector('up');
+    await page.close({ runBeforeUnload: false }); // within the 1 s pause: only the unload path can deliver now
+    await eventually(() => origin.delivered().length === 30, 10_000);
+    expect(origin.uploads.filter((upload) => upload.query.includes('enc=gzip') && upload.status === 200).length).toBeGreaterThanOrEqual(1);
+    await account('tab close, gzipped beacons', 30);
   });
 
   it('offline then online: nothing is lost, delivery resumes on the online event', async () => {
