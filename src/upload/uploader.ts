@@ -390,8 +390,9 @@ export function createUploader(deps: UploaderDeps): Uploader {
     try {
       text = await store.get(ref.key);
     } catch (error) {
-      deps.report(new StoreError(`Reading ${ref.key} from the ${store.kind} store failed.`, { cause: error }));
-      await discard(ref, 'corrupt');
+      // The store already reopened and retried once (indexedDbStore): this batch cannot be read back.
+      deps.report(new StoreError(`Reading ${ref.key} from the ${store.kind} store failed; its records are counted as dropped (store_error).`, { cause: error }));
+      await discard(ref, 'store_error');
       return undefined;
     }
     if (text === undefined) {
@@ -413,7 +414,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
     if (!ref.memory) await remove([ref.key]);
   }
 
-  async function discard(ref: SegmentRef, reason: 'max_age' | 'rejected' | 'corrupt' | 'too_large'): Promise<void> {
+  async function discard(ref: SegmentRef, reason: 'max_age' | 'rejected' | 'corrupt' | 'too_large' | 'store_error'): Promise<void> {
     stats.drop(reason, ref.count);
     forget(ref);
     if (!ref.memory) await remove([ref.key]);

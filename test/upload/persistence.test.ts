@@ -183,6 +183,22 @@ describe('quota and offline', () => {
     uploader.close();
   });
 
+  it('a stored batch that cannot be read back is counted (store_error) and the queue moves on', async () => {
+    const store = createTestStore('durable-test');
+    const earlier = harness({ store, session: 'earlier', lock: testLock(false) });
+    earlier.enqueue('lost');
+    await earlier.uploader.flush();
+    earlier.uploader.close();
+    store.failNext('get', new DOMException('Connection to Indexed Database server lost', 'UnknownError'));
+    const { uploader, enqueue, collector, stats, errors } = harness({ store });
+    enqueue('kept');
+    await uploader.flush();
+    expect(collector.ids()).toEqual(['kept']);
+    expect(stats.counters.dropped).toEqual({ store_error: 1 });
+    expect(errors.some((error) => /store_error/.test(error.message))).toBe(true);
+    uploader.close();
+  });
+
   it('does not send while the browser says it is offline, and drains when it comes back', async () => {
     vi.stubGlobal('navigator', { onLine: false });
     const { uploader, enqueue, collector } = harness();
