@@ -48,7 +48,7 @@ export function createShadowClient<Input = unknown, Output = unknown>(
 
   const { collector } = resolved;
   // One drainer per store and collector across tabs; the others persist and let it send.
-  const lock = createDrainLock(`shadowcast:drain:${resolved.storage.kind}:${collector?.url ?? ''}`);
+  const lock = createDrainLock(`shadowcast:drain:${resolved.storage.kind}:${collector?.url ?? ''}`, resolved.storage.kind !== 'memory');
   const uploader = createUploader({
     options: resolved.upload,
     store: resolved.storage,

@@ -19,8 +19,9 @@ export interface DrainLock {
 
 type LockManager = { request(name: string, callback: () => Promise<void>): Promise<void> };
 
-export function createDrainLock(name: string): DrainLock {
-  const locks = typeof document === 'undefined' ? undefined : (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+/** @param shared whether other tabs can see the store at all (a memory store is this client's alone: no lock). */
+export function createDrainLock(name: string, shared: boolean): DrainLock {
+  const locks = !shared || typeof document === 'undefined' ? undefined : (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   const listeners: (() => void)[] = [];
   if (!locks) {
     return { held: () => true, onAcquired: (listener) => void listeners.push(listener), release() {}, request() {} };

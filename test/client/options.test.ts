@@ -81,6 +81,13 @@ describe('createShadowClient options', () => {
     expect(() => client.setMode('dark' as never)).toThrow(/mode must be one of shadow, promoted, canary, off/);
   });
 
+  it('rejects a bad timeoutMs for flush() and close() with a ConfigError that says what it needs', async () => {
+    const client = createShadowClient(valid);
+    expect(() => client.flush({ timeoutMs: -1 })).toThrow(/flush\(\{ timeoutMs \}\) must be a number of milliseconds ≥ 0, received -1/);
+    expect(() => client.close({ timeoutMs: '5s' as never })).toThrow(/close\(\{ timeoutMs \}\) must be a number of milliseconds ≥ 0, received "5s"/);
+    await expect(client.close({ timeoutMs: 100 })).resolves.toMatchObject({ ok: expect.any(Boolean) });
+  });
+
   it('keeps a throwing onError from reaching the SDK or the caller', async () => {
     const { live: _live, shadow: _shadow, ...runOnly } = valid;
     const client = createShadowClient({
