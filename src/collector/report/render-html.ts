@@ -6,7 +6,7 @@ import { OUTCOMES } from '../../schema/codes';
 import { escapeHtml as esc, groupedBars, lineChart } from './charts';
 import { VERDICT_THRESHOLDS } from './verdict';
 import type { ExperimentReport, Report } from './types';
-import { num, pct } from './format';
+import { num, pct, stamp } from './format';
 
 const ms = (value: number) => (Number.isNaN(value) ? '–' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
 
@@ -29,7 +29,7 @@ export function renderReportHtml(report: Report): string {
   const failures = report.schemaFailures;
   const failureBlock = failures.batches + failures.records > 0 ? `<h2>Schema failures</h2><p>${num(failures.batches)} batches and ${num(failures.records)} records refused.</p><ul>${failures.examples.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>shadowcast report</title><style>${STYLE}</style></head><body>
-<h1>shadowcast report</h1><div class="meta">${esc(report.source)} · generated ${esc(report.generatedAt)} · ${num(report.records)} records in ${num(report.batches)} batches</div>
+<h1>shadowcast report</h1><div class="meta">${esc(report.source)} · generated ${esc(stamp(report.generatedAt))} · ${num(report.records)} records in ${num(report.batches)} batches</div>
 ${body || '<p>No records yet.</p>'}${failureBlock}
 <p class="meta">Verdict thresholds: agreement (Wilson 95% lower bound, net of live-vs-live noise) ≥ ${pct(VERDICT_THRESHOLDS.minAgreement)} over ≥ ${VERDICT_THRESHOLDS.minCompared} compared calls; new model errors and timeouts ≤ ${pct(VERDICT_THRESHOLDS.maxCandidateErrorRate)}; PSI &lt; ${VERDICT_THRESHOLDS.maxPsi}; new model p99 ≤ ${VERDICT_THRESHOLDS.maxP99LatencyRatio}× current (or within ${VERDICT_THRESHOLDS.p99LatencySlackMs} ms).</p>
 </body></html>
@@ -73,7 +73,7 @@ function renderExperiment(e: ExperimentReport): string {
   const dropped = Object.entries(e.loss.droppedBySdk).map(([reason, n]) => `${esc(reason)} ${num(n)}`).join(', ') || 'none';
   const noise = e.noise ? `<p>The live model disagrees with itself on ${pct(e.noise.disagreement.rate)} of ${num(e.noise.compared)} live-vs-live calls; agreement net of noise ${pct(e.noise.netAgreement)}.</p>` : '';
 
-  return `<h2>${esc(e.experiment)}</h2><div class="meta">${num(e.sampled)} sampled calls${e.firstAt ? ` · ${esc(e.firstAt)} → ${esc(e.lastAt!)}` : ''}</div>
+  return `<h2>${esc(e.experiment)}</h2><div class="meta">${num(e.sampled)} sampled calls${e.firstAt ? ` · ${esc(stamp(e.firstAt))} → ${esc(stamp(e.lastAt!))}` : ''}</div>
 <div class="verdict ${verdictClass}">${esc(e.verdict.line)}</div>
 <div class="cards">${cards}</div>${e.warnings.map((w) => `<div class="warn">${esc(w)}</div>`).join('')}${noise}
 <div class="grid2">${charts.join('')}</div>

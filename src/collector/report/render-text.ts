@@ -1,7 +1,7 @@
 /** The report for a terminal: the verdict first, then aligned tables, nothing a person has to decode. */
 import { OUTCOMES } from '../../schema/codes';
 import type { ExperimentReport, Report } from './types';
-import { num, pct } from './format';
+import { num, pct, stamp } from './format';
 
 const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
 
@@ -65,6 +65,3 @@ function plural(n: number, noun: string): string {
   return `${num(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function stamp(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
-}
