@@ -54,7 +54,7 @@ export function createShadowClient<Input = unknown, Output = unknown>(
     store: resolved.storage,
     transport: collector && createFetchTransport({ ...collector, fetch: resolved.fetch, now: resolved.now }),
     // OTLP bodies are encoded by a lazily loaded module, which a page going away cannot wait for.
-    unload: collector && collector.format === 'shadowcast' && typeof document !== 'undefined' ? createUnloadSender({ ...collector, fetch: resolved.fetch }) : undefined,
+    unload: collector?.format === 'shadowcast' ? createUnloadSender({ ...collector, fetch: resolved.fetch }) : undefined,
     lock,
     session,
     stats,

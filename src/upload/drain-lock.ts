@@ -22,10 +22,8 @@ type LockManager = { request(name: string, callback: () => Promise<void>): Promi
 /** @param shared whether other tabs can see the store at all (a memory store is this client's alone: no lock). */
 export function createDrainLock(name: string, shared: boolean): DrainLock {
   const locks = !shared || typeof document === 'undefined' ? undefined : (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (!locks) return { held: () => true, onAcquired() {}, release() {}, request() {} };
   const listeners: (() => void)[] = [];
-  if (!locks) {
-    return { held: () => true, onAcquired: (listener) => void listeners.push(listener), release() {}, request() {} };
-  }
   let holding = false;
   let letGo: (() => void) | undefined;
   let waiting = false;

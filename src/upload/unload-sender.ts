@@ -19,7 +19,9 @@ export interface UnloadSender {
   send(payload: UnloadBody): boolean;
 }
 
-export function createUnloadSender(deps: { url: string; headers: Record<string, string>; fetch: typeof fetch }): UnloadSender {
+/** Undefined outside browsers: nothing there outlives a page. */
+export function createUnloadSender(deps: { url: string; headers: Record<string, string>; fetch: typeof fetch }): UnloadSender | undefined {
+  if (typeof document === 'undefined') return undefined;
   let bytesInFlight = 0;
   let requestsInFlight = 0;
   const token = /^Bearer\s+(.+)$/i.exec(Object.entries(deps.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '')?.[1];

@@ -271,10 +271,10 @@ export function createUploader(deps: UploaderDeps): Uploader {
    */
   async function prepareUnloadBody(ref: SegmentRef, segment: Segment): Promise<void> {
     if (!deps.unload) return;
-    const text = batchBody(segment, deps.now());
-    if (!setUnloadBody(ref, { body: text, gzip: false, bytes: utf8Length(text) })) return;
+    const plain = textBody(segment);
+    if (!setUnloadBody(ref, plain)) return;
     try {
-      const zipped = await gzip(text);
+      const zipped = await gzip(plain.body as string);
       if (zipped && refs.includes(ref)) setUnloadBody(ref, { body: zipped, gzip: true, bytes: zipped.byteLength });
     } catch {
       // CompressionStream failed: the text body stays
@@ -291,7 +291,7 @@ export function createUploader(deps: UploaderDeps): Uploader {
 
   function hide(): void {
     seal();
-    if (!deps.unload || !deps.transport) return;
+    if (!deps.unload) return;
     const now = deps.now();
     for (const ref of refs) {
       if (!ref.own || (ref.beaconedAt !== undefined && now - ref.beaconedAt < BEACON_GRACE_MS)) continue;

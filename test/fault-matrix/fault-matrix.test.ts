@@ -7,39 +7,9 @@
  */
 import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createShadowClient, memoryStore, type ShadowClient, type Store } from 'shadowcast';
-import { BatchSchema } from '../../src/schema/wire';
+import { createScriptedCollector, type Behaviour } from '../helpers/fake-collector';
 import { createTestStore } from '../helpers/fake-store';
 import { matrixRow, renderMatrix, type MatrixRow } from '../helpers/loss-account';
-
-type Answer = 'network' | 'hang' | { status: number; headers?: Record<string, string> };
-type Behaviour = (request: { n: number; now: number; records: number }) => Answer | undefined;
-
-/** A collector with the real one's dedupe semantics: unique ids kept, duplicates counted, `dropped` counted once per batch. */
-function virtualCollector(behaviour: Behaviour) {
-  const ids = new Set<string>();
-  const batches = new Set<string>();
-  const reportedDrops: Record<string, number> = {};
-  let duplicates = 0;
-  let n = 0;
-  const fetch: typeof globalThis.fetch = async (_url, init) => {
-    const batch = BatchSchema.parse(JSON.parse(String(init?.body)));
-    const answer = behaviour({ n: n++, now: Date.now(), records: batch.records.length });
-    if (answer === 'network') throw new TypeError('fetch failed');
-    if (answer === 'hang') return new Promise<Response>(() => {});
-    if (answer) return new Response(null, { status: answer.status, headers: answer.headers ?? {} });
-    let accepted = 0;
-    for (const record of batch.records) {
-      if (ids.has(record.id)) duplicates++;
-      else (ids.add(record.id), accepted++);
-    }
-    if (!batches.has(batch.batchId)) {
-      batches.add(batch.batchId);
-      for (const [reason, count] of Object.entries(batch.dropped)) reportedDrops[reason] = (reportedDrops[reason] ?? 0) + (count ?? 0);
-    }
-    return Response.json({ accepted, duplicates: batch.records.length - accepted, rejected: [] });
-  };
-  return { fetch, ids, reportedDrops, duplicates: () => duplicates };
-}
 
 /** Fetch and store that stop answering, as for a process killed at that instant. */
 function killable(fetch: typeof globalThis.fetch, store: Store) {
@@ -102,12 +72,12 @@ afterEach(() => vi.useRealTimers());
 afterAll(() => console.log(renderMatrix('Fault matrix (Node, simulated time; durable store unless noted)', rows)));
 
 async function scenario(name: string, behaviour: Behaviour, run: (fetch: typeof globalThis.fetch) => Promise<ShadowClient[]>) {
-  const collector = virtualCollector(behaviour);
+  const collector = createScriptedCollector(behaviour);
   const clients = await run(collector.fetch);
   await settle(clients);
   for (const client of clients) await client.close();
   const dropped = sumDrops(...clients);
-  const row = matrixRow(name, produced, collector.ids.size, collector.duplicates(), dropped);
+  const row = matrixRow(name, produced, collector.unique.size, collector.duplicates(), dropped);
   rows.push(row);
   expect(row.unexplained, JSON.stringify(row)).toBe(0);
   // Every counted drop also reached the collector in some batch's `dropped`.
